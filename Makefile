@@ -1,0 +1,28 @@
+# Two commands get a newcomer going:  make run  (the bot; the sandbox when no token is set)
+#                                     make test (the whole test suite)
+PYTHON ?= python3
+VENV   ?= .venv
+BIN     = $(VENV)/bin
+
+.PHONY: run test demo bench lint install
+
+$(BIN)/liaison-bot: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(BIN)/liaison-bot
+
+run: install
+	$(BIN)/liaison-bot run
+
+demo: install
+	$(BIN)/liaison-bot demo
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest -q
+
+bench: install
+	$(BIN)/python -m benchmarks

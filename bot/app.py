@@ -1,0 +1,231 @@
+"""The composition root: the one place that builds and wires everything.
+
+Nothing connects or reads configuration at import time; `App(settings).start()` does it all.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiogram import Bot
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiohttp import web
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.pipeline.media_worker import MediaWorker
+from bot.pipeline.pacing import Limits
+from bot.pipeline.processor import Core, InboxProcessor
+from bot.pipeline.sender import OutboxSender
+from bot.scheduler import JobRunner, Scheduler
+from bot.settings import Settings, split_listen
+from bot.telegram.convert import parse_update, to_event
+from bot.telegram.messenger import TelegramMessenger
+from bot.telegram.receiver import ALLOWED_UPDATES, PollingReceiver, WebhookReceiver
+from bot.telegram.startup import Identity, groups_blind_to, identify, publish_commands
+from domain.clock import Clock, SystemClock
+from handlers.context import Context
+from handlers.directory import Directory
+from handlers.media import MediaStore
+from handlers.outbound import SendText
+from handlers.router import load_features
+from handlers.routing.areas import DepartmentScope, Router, load_area
+from handlers.services import PeopleService, Services
+from handlers.texts import Texts
+from storage.db import create_engine, session_factory
+from storage.migrate import upgrade
+from storage.uow import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+
+def build_router(settings: Settings) -> Router:
+    scopes = []
+    for department in settings.departments:
+        path = settings.area_path(department)
+        scopes.append(DepartmentScope(
+            id=department.id,
+            categories=frozenset(department.categories),
+            area=load_area(path) if path else None,
+        ))
+    return Router(scopes, settings.routing.fallback_department)
+
+
+@dataclass
+class Stats:
+    started: bool = False
+    blind_groups: list[int] = field(default_factory=list)
+
+
+class App:
+    def __init__(self, settings: Settings, *, clock: Clock | None = None,
+                 timer: Clock | None = None, workers: int | None = None) -> None:
+        self.settings = settings
+        # Business time (tickets, deadlines) may be fake; transport pacing is always real.
+        self.clock = clock or SystemClock()
+        self.timer = timer or SystemClock()
+        self.workers = workers
+        self.stopping = asyncio.Event()
+        self.tasks: list[asyncio.Task[Any]] = []
+        self.stats = Stats()
+        self.engine: AsyncEngine | None = None
+        self.webhook_runner: web.AppRunner | None = None
+        self.webhook: WebhookReceiver | None = None
+        self.poller: PollingReceiver | None = None
+
+    # -- building --------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        settings = self.settings
+        await asyncio.to_thread(upgrade, settings.database.url)
+        self.engine = create_engine(settings.database.url)
+        self.uows = UnitOfWorkFactory(session_factory(self.engine))
+        load_features()
+        self.directory = Directory(settings)
+        self.media = MediaStore(settings.media.dir)
+        self.services = Services(settings=settings, areas=build_router(settings),
+                                 media=self.media, people=PeopleService())
+        self.core = Core(self.clock, self.directory, self.services)
+        self.texts = Texts(settings.bot.language)
+
+        self.bot = self._bot()
+        self.identity: Identity = await identify(self.bot)
+        self.messenger = TelegramMessenger(self.bot)
+        self.processor = InboxProcessor(
+            self.uows, self.core, {"telegram": self._decode_telegram}, self.timer,
+            after_commit=self._after_commit)
+        limits = settings.telegram.limits
+        self.sender = OutboxSender(
+            self.uows, self.messenger, self.media,
+            Limits(limits.per_chat_interval_s, limits.group_per_minute, limits.global_per_second),
+            self.texts, self.timer)
+        self.media_worker = MediaWorker(self.uows, self.messenger, self.media, self.timer)
+        self.scheduler = Scheduler(settings.database.url, settings.bot.tz, self.clock,
+                                   JobRunner(self.uows, self.core.context, self._after_commit),
+                                   settings)
+
+        await publish_commands(self.bot, settings.bot.language)
+        await self._check_privacy()
+        if self.engine.dialect.name == "sqlite":
+            await self.sender.recover()
+        await self.scheduler.start()
+        await self._start_receiving()
+
+        workers = self.workers or (1 if self.engine.dialect.name == "sqlite" else 4)
+        for index in range(workers):
+            self._spawn(self.processor.run(self.stopping), f"inbox-{index}")
+        self._spawn(self.sender.run(self.stopping), "outbox")
+        self._spawn(self.media_worker.run(self.stopping), "media")
+        self.stats.started = True
+        log.info("bot started", extra={"username": self.identity.username,
+                                       "mode": settings.telegram.mode,
+                                       "database": self.engine.dialect.name})
+
+    def _bot(self) -> Bot:
+        token = self.settings.telegram.token
+        assert token is not None, "a token is required to talk to a Bot API server"
+        session = AiohttpSession(api=TelegramAPIServer.from_base(
+            self.settings.telegram.api_base_url.rstrip("/")))
+        return Bot(token=token.get_secret_value(), session=session)
+
+    async def _start_receiving(self) -> None:
+        telegram = self.settings.telegram
+        if telegram.mode == "webhook":
+            assert telegram.webhook_secret is not None and telegram.webhook_url
+            secret = telegram.webhook_secret.get_secret_value()
+            self.webhook = WebhookReceiver(self.uows, self.timer, secret, self._stored)
+            app = web.Application()
+            from urllib.parse import urlsplit
+
+            path = urlsplit(telegram.webhook_url).path or "/"
+            app.router.add_post(path, self.webhook.handle)
+            self.webhook_runner = web.AppRunner(app, access_log=None)
+            await self.webhook_runner.setup()
+            host, port = split_listen(telegram.webhook_listen)
+            site = web.TCPSite(self.webhook_runner, host, port)
+            await site.start()
+            await self.bot.set_webhook(telegram.webhook_url, secret_token=secret,
+                                       allowed_updates=ALLOWED_UPDATES)
+        else:
+            await self.bot.delete_webhook(drop_pending_updates=False)
+            self.poller = PollingReceiver(self.bot, self.uows, self.timer, self._stored,
+                                          poll_timeout=telegram.poll_timeout_s)
+            self._spawn(self.poller.run(self.stopping), "polling")
+
+    async def _check_privacy(self) -> None:
+        blind = await groups_blind_to(self.bot, self.identity, self.directory)
+        self.stats.blind_groups = blind
+        if not blind:
+            return
+        log.warning("the bot cannot see plain messages in some groups; make it an admin "
+                    "or turn privacy mode off in BotFather",
+                    extra={"groups": blind})
+        if self.directory.admin_chat_id is not None:
+            async with self.uows() as uow:
+                uow.outbox.add(SendText(chat_id=self.directory.admin_chat_id,
+                                        text=self.texts("common.privacy_warning")),
+                               self.clock.now())
+                await uow.commit()
+
+    # -- running ---------------------------------------------------------------------------
+
+    def _decode_telegram(self, update_id: int, payload: dict[str, Any]) -> Any:
+        return to_event(parse_update(payload["update"]), self.identity.id,
+                        self.identity.username)
+
+    def _stored(self) -> None:
+        self.processor.poke()
+
+    def _after_commit(self, ctx: Context) -> None:
+        self.sender.poke()
+        self.media_worker.poke()
+        self.processor.poke()
+        for when in ctx.wakeups:
+            try:
+                self.scheduler.wake_at(when)
+            except Exception:
+                log.exception("could not schedule a wake-up; the periodic round covers it")
+
+    def _spawn(self, coroutine: Any, name: str) -> None:
+        self.tasks.append(asyncio.create_task(coroutine, name=name))
+
+    async def idle(self, within: float = 30.0) -> None:
+        """Wait until every stored update is handled and every message delivered (tests)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while True:
+            async with self.uows(read_only=True) as uow:
+                busy = await uow.inbox.pending_exists() or await uow.outbox.active_exists()
+            if not busy and not self.processor.busy:
+                return
+            if loop.time() > deadline:
+                raise TimeoutError("the bot did not settle")
+            self.processor.poke()
+            self.sender.poke()
+            await asyncio.sleep(0.02)
+
+    async def stop(self) -> None:
+        """Stop taking updates, let the work in hand finish, keep the outbox for next time."""
+        if self.webhook is not None:
+            self.webhook.accepting = False
+        self.stopping.set()
+        if self.tasks:
+            done, pending = await asyncio.wait(self.tasks, timeout=20)
+            for task in pending:
+                task.cancel()
+            for task in done:
+                if not task.cancelled() and task.exception() is not None:
+                    log.error("worker ended with an error", exc_info=task.exception())
+        if self.webhook_runner is not None:
+            await self.webhook_runner.cleanup()
+        with contextlib.suppress(Exception):
+            self.scheduler.shutdown()
+        with contextlib.suppress(Exception):
+            await self.bot.session.close()
+        if self.engine is not None:
+            await self.engine.dispose()
+        log.info("bot stopped")

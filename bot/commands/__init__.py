@@ -1,0 +1,1 @@
+"""The subcommands of `liaison-bot`; each module adds its parser with `register`."""

@@ -1,0 +1,54 @@
+"""`liaison-bot config check [FILE]`: validate a configuration and summarise it."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from bot.settings import Settings, load_settings
+
+
+def register(sub: Any) -> None:
+    config = sub.add_parser("config", help="work with the configuration file")
+    actions = config.add_subparsers(dest="action", metavar="ACTION", required=True)
+    check = actions.add_parser("check", help="validate a configuration and print a summary",
+                               description="Validate a configuration file (default: the one "
+                                           "the bot would use) and print what it configures.")
+    check.add_argument("file", nargs="?", help="the file to check")
+    check.set_defaults(func=run_check)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    settings = load_settings(args.file or args.config)
+    print(summary(settings))
+    return 0
+
+
+def summary(settings: Settings) -> str:
+    lang = settings.bot.language
+    lines = [
+        f"config OK: {settings.source}",
+        f"  language {lang}, timezone {settings.bot.timezone}, digest at {settings.digest.time}",
+        f"  telegram: {_telegram(settings)}",
+        f"  database: {settings.database.url.split('://', 1)[0]}",
+        f"  groups ({len(settings.groups)}): "
+        + ", ".join(f"{g.name} [{g.chat_id}]" for g in settings.groups),
+        f"  departments ({len(settings.departments)}):",
+    ]
+    for d in settings.departments:
+        people = len(d.staff) + len(d.backup_staff) + len(d.supervisors)
+        area = f", area {d.area}" if d.area else ""
+        lines.append(f"    {d.id}: {d.name} ({d.kind}) — {', '.join(d.categories) or '-'}; "
+                     f"{people} people{area}")
+    lines.append(f"  categories ({len(settings.categories)}): "
+                 + ", ".join(f"{c.id} ({c.ack_minutes} min / {c.resolve_hours:g} h)"
+                             for c in settings.categories))
+    if settings.routing.fallback_department:
+        lines.append(f"  fallback department: {settings.routing.fallback_department}")
+    return "\n".join(lines)
+
+
+def _telegram(settings: Settings) -> str:
+    if not settings.has_token:
+        return "no token (run starts the sandbox)"
+    return f"{settings.telegram.mode} via {settings.telegram.api_base_url}"

@@ -1,0 +1,65 @@
+"""How fast the bot may write to a chat, so the platform never has to refuse it.
+
+Telegram allows about one message a second in a chat, twenty a minute in a group and thirty a
+second overall. Spacing a group's messages evenly (one every 60/20 s) keeps any sliding minute
+within budget; a backlog meanwhile is merged into fewer messages rather than queued for minutes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# A little slack so that a send landing exactly on the boundary of the platform's window,
+# measured on another machine's clock, is still inside it.
+_SLACK = 1.03
+
+
+@dataclass(frozen=True)
+class Limits:
+    per_chat_interval_s: float = 1.0
+    group_per_minute: int = 20
+    global_per_second: int = 30
+
+    def interval(self, chat_id: int) -> float:
+        """Minimum seconds between two messages to one chat."""
+        if chat_id < 0:  # groups and supergroups
+            return max(self.per_chat_interval_s, 60.0 / self.group_per_minute) * _SLACK
+        return self.per_chat_interval_s * _SLACK
+
+    @property
+    def global_interval(self) -> float:
+        return _SLACK / self.global_per_second
+
+
+def reserve(next_free_at: float, now: float, interval: float) -> tuple[float, float]:
+    """Book the next slot of a lane: (when this send may go, when the lane is free again)."""
+    slot = max(now, next_free_at)
+    return slot, slot + interval
+
+
+# A status line should not wait longer than this behind others in a busy group; when the queue
+# is longer than the chat's pace allows, its lines are merged into one message.
+MAX_LINE_DELAY_S = 10.0
+
+
+def merge_threshold(interval: float) -> int:
+    """How many queued lines make a backlog worth merging, at this chat's pace."""
+    return max(2, int(MAX_LINE_DELAY_S / max(interval, 1e-6)) + 1)
+
+
+# Lines merged into one message at most; keeps the message readable and under 4096 chars.
+MAX_MERGED_LINES = 40
+MAX_MESSAGE_CHARS = 4096
+
+
+def merge_lines(header: str, lines: list[str]) -> tuple[str, int]:
+    """The merged text and how many of `lines` fit into it."""
+    text = header
+    used = 0
+    for line in lines[:MAX_MERGED_LINES]:
+        candidate = f"{text}\n{line}"
+        if len(candidate) > MAX_MESSAGE_CHARS:
+            break
+        text = candidate
+        used += 1
+    return text, used

@@ -1,0 +1,175 @@
+"""Handles stored updates exactly once: claim, handle and mark done in one transaction.
+
+If the process dies half-way, the transaction never commits: the update is still pending and
+the next run handles it from the start. Replies go to the outbox in that same transaction, so
+they exist if and only if the update was handled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError, IntegrityError
+
+from domain.clock import Clock
+from domain.errors import DomainError
+from handlers.context import Context
+from handlers.directory import Directory
+from handlers.errors import reply_domain_error, reply_unexpected
+from handlers.inbound import Event
+from handlers.later import decode_internal
+from handlers.router import dispatch
+from handlers.services import Services
+from storage.models import InboxRow
+from storage.repositories.tickets import StaleTicket
+from storage.uow import UnitOfWork, UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+CONFLICT_RETRIES = 5
+
+Decoder = Callable[[int, dict[str, Any]], Event | None]
+
+
+@dataclass
+class Core:
+    """Everything a handler context is made of, except the unit of work."""
+
+    clock: Clock
+    directory: Directory
+    services: Services
+
+    def context(self, uow: UnitOfWork) -> Context:
+        return Context(uow=uow, clock=self.clock, directory=self.directory,
+                       services=self.services, now=self.clock.now())
+
+
+class InboxProcessor:
+    def __init__(self, uows: UnitOfWorkFactory, core: Core, decoders: dict[str, Decoder],
+                 timer: Clock, after_commit: Callable[[Context], None]) -> None:
+        self.uows = uows
+        self.core = core
+        self.decoders = {"internal": decode_internal, **decoders}
+        self.timer = timer
+        self.after_commit = after_commit
+        self.wakeup = asyncio.Event()
+        self.handled = 0
+        self.busy = False
+
+    def poke(self) -> None:
+        self.wakeup.set()
+
+    async def run(self, stopping: asyncio.Event) -> None:
+        while not stopping.is_set():
+            try:
+                self.busy = True
+                worked = await self.step()
+            except Exception:
+                log.exception("inbox round failed; retrying")
+                worked = False
+                await asyncio.sleep(1)
+            finally:
+                self.busy = False
+            if worked:
+                continue
+            self.wakeup.clear()
+            waiter = asyncio.ensure_future(self.wakeup.wait())
+            stopper = asyncio.ensure_future(stopping.wait())
+            await asyncio.wait({waiter, stopper}, timeout=1.0, return_when=asyncio.FIRST_COMPLETED)
+            waiter.cancel()
+            stopper.cancel()
+
+    async def step(self) -> bool:
+        """Handle one pending update; False when there is none."""
+        for _ in range(CONFLICT_RETRIES):
+            outcome = await self._attempt()
+            if outcome != "conflict":
+                return outcome != "idle"
+        log.warning("update kept conflicting with other workers; it stays pending")
+        return True
+
+    async def _attempt(self) -> str:
+        failure: BaseException | None = None
+        event: Event | None = None
+        async with self.uows() as uow:
+            row = await uow.inbox.claim_next(self.timer.now())
+            if row is None:
+                return "idle"
+            row_id, update_id = row.id, row.update_id
+            ctx = self.core.context(uow)
+            try:
+                event = self._decode(row)
+                if event is not None:
+                    await dispatch(event, ctx)
+                await uow.inbox.mark_done(row_id, ctx.now)
+                await uow.commit()
+            except (StaleTicket, IntegrityError) as error:
+                log.info("concurrent change, handling again",
+                         extra={"update_id": update_id, "error": type(error).__name__})
+                return "conflict"
+            except DBAPIError as error:
+                if _is_serialization_failure(error):
+                    return "conflict"
+                failure = error
+            except DomainError as error:
+                failure = error
+            except Exception as error:
+                failure = error
+            else:
+                self.handled += 1
+                self.after_commit(ctx)
+                return "done"
+        await self._record_failure(row_id, update_id, event, failure)
+        return "failed"
+
+    async def _record_failure(self, row_id: int, update_id: int, event: Event | None,
+                              failure: BaseException) -> None:
+        async with self.uows() as uow:
+            ctx = self.core.context(uow)
+            if isinstance(failure, DomainError):
+                # The request broke a rule: the user hears why; the update is done.
+                if event is not None:
+                    reply_domain_error(event, failure, ctx)
+                await uow.inbox.mark_done(row_id, ctx.now)
+            else:
+                log.error("update failed", exc_info=failure, extra={"update_id": update_id})
+                retry_at = self.timer.now() + _backoff(await _attempts(uow, row_id))
+                attempts = await uow.inbox.mark_retry(row_id, repr(failure), retry_at)
+                if attempts >= MAX_ATTEMPTS:
+                    # Parked for the admins; the chat's later updates may proceed.
+                    await uow.inbox.mark_failed(row_id, repr(failure), ctx.now)
+                    reply_unexpected(event, ctx, update_id, failure)
+            await uow.commit()
+        self.after_commit(ctx)
+
+    def _decode(self, row: InboxRow) -> Event | None:
+        payload = row.payload
+        decoder = self.decoders.get(payload.get("platform", ""))
+        if decoder is None:
+            log.error("update from an unknown platform", extra={"update_id": row.update_id})
+            return None
+        return decoder(row.update_id, payload)
+
+
+async def _attempts(uow: UnitOfWork, row_id: int) -> int:
+    row = await uow.session.get(InboxRow, row_id)
+    return row.attempts if row else 0
+
+
+def _backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(60.0, 0.5 * 2 ** attempts))
+
+
+def _is_serialization_failure(error: DBAPIError) -> bool:
+    code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
+    return code in ("40001", "40P01")
+
+
+def next_retry(now: datetime, attempts: int) -> datetime:
+    return now + _backoff(attempts)

@@ -1,0 +1,208 @@
+"""Scheduled work on APScheduler 3, with its job store in the bot's own database.
+
+Jobs are registered by the features (`handlers.registry.periodic` / `calendar`). Their state
+lives in our tables, so every job is safe to fire twice and several bot processes sharing the
+database can all run the scheduler. Deadlines noticed by handlers ("escalate at 12:30") become
+one-off wake-ups, so work happens on time rather than at the next periodic round.
+
+The scheduler runs in a thread of its own: its job store is synchronous, and a synchronous
+write waiting for SQLite's lock on the event loop's thread would wait for ever on a
+transaction that needs that very loop to finish. Jobs themselves run on the bot's loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta, tzinfo
+from typing import Any
+
+import apscheduler.executors.base as executors_base
+import apscheduler.schedulers.base as schedulers_base
+from apscheduler.events import (
+    EVENT_JOB_ERROR,
+    EVENT_JOB_EXECUTED,
+    EVENT_JOB_MISSED,
+    EVENT_JOB_SUBMITTED,
+    JobEvent,
+)
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from domain.clock import Clock
+from handlers import registry
+from handlers.context import Context
+from storage.db import sync_url
+from storage.uow import UnitOfWorkFactory
+
+log = logging.getLogger(__name__)
+
+MAX_ROUNDS = 50
+WAKE_PREFIX = "wake@"
+
+# The runner and loop of this process; the job store keeps a reference to `run_job` only.
+_runner: JobRunner | None = None
+_loop: asyncio.AbstractEventLoop | None = None
+
+
+def run_job(name: str) -> None:
+    """Entry point stored in the job store for every job (runs in a scheduler thread)."""
+    _on_loop(lambda runner: runner.run(name), name)
+
+
+def run_wake() -> None:
+    """A one-off wake-up at a deadline: run every periodic job once, now."""
+    _on_loop(lambda runner: runner.run_periodic(), "wake")
+
+
+def _on_loop(make: Callable[[JobRunner], Any], name: str) -> None:
+    runner, loop = _runner, _loop
+    if runner is None or loop is None or loop.is_closed():
+        log.warning("scheduled job fired while the bot is not running", extra={"job": name})
+        return
+    asyncio.run_coroutine_threadsafe(make(runner), loop).result()
+
+
+class JobRunner:
+    def __init__(self, uows: UnitOfWorkFactory, make_context: Callable[[Any], Context],
+                 after_commit: Callable[[Context], None]) -> None:
+        self.uows = uows
+        self.make_context = make_context
+        self.after_commit = after_commit
+        self.runs = 0
+
+    async def run_periodic(self) -> None:
+        for spec in registry.JOBS.values():
+            if spec.every_seconds is not None:
+                await self.run(spec.name)
+
+    async def run(self, name: str) -> None:
+        spec = registry.JOBS.get(name)
+        if spec is None:
+            log.warning("unknown job in the job store", extra={"job": name})
+            return
+        for _ in range(MAX_ROUNDS):
+            try:
+                async with self.uows() as uow:
+                    ctx = self.make_context(uow)
+                    more = await spec.handler(ctx)
+                    await uow.commit()
+            except Exception:
+                log.exception("scheduled job failed", extra={"job": name})
+                return
+            self.runs += 1
+            self.after_commit(ctx)
+            if not more:
+                return
+
+
+class Scheduler:
+    def __init__(self, database_url: str, timezone: tzinfo, clock: Clock, runner: JobRunner,
+                 settings: Any) -> None:
+        self.clock = clock
+        self.runner = runner
+        self.settings = settings
+        _read_time_from(clock)
+        self.aps = _CountingScheduler(
+            jobstores={"default": SQLAlchemyJobStore(
+                url=sync_url(database_url), tablename="apscheduler_jobs",
+                engine_options={"connect_args": _connect_args(database_url)},
+            )},
+            timezone=timezone,
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600},
+        )
+
+    async def start(self) -> None:
+        global _runner, _loop
+        _runner, _loop = self.runner, asyncio.get_running_loop()
+        await asyncio.to_thread(self._start)
+
+    def _start(self) -> None:
+        self.aps.start()
+        for spec in registry.JOBS.values():
+            if spec.every_seconds is not None:
+                self.aps.add_job(run_job, "interval", args=[spec.name], id=spec.name,
+                                 seconds=spec.every_seconds, replace_existing=True,
+                                 next_run_time=self.clock.now())
+            elif spec.cron is not None:
+                self.aps.add_job(run_job, "cron", args=[spec.name], id=spec.name,
+                                 replace_existing=True, **spec.cron(self.settings))
+
+    def shutdown(self) -> None:
+        global _runner, _loop
+        if self.aps.running:
+            self.aps.shutdown(wait=False)
+        if _runner is self.runner:
+            _runner, _loop = None, None
+
+    def wake_at(self, when: datetime) -> None:
+        """Run the periodic jobs at `when` too (a deadline a handler just set)."""
+        when = max(when, self.clock.now())
+        # Wake-ups within a second share a job, so a burst of tickets adds a handful of rows.
+        key = when.replace(microsecond=0) + timedelta(seconds=1)
+        asyncio.get_running_loop().run_in_executor(None, self._add_wake, key)
+
+    def _add_wake(self, key: datetime) -> None:
+        try:
+            self.aps.add_job(run_wake, "date", run_date=key, id=f"{WAKE_PREFIX}{key.isoformat()}",
+                             replace_existing=True, misfire_grace_time=None)
+        except Exception:
+            log.exception("could not add a wake-up; the periodic round covers it")
+
+    async def tick(self, within: float = 60.0) -> None:
+        """Run whatever is due now and wait until it finished (fake-clock tests, the demo)."""
+        rounds = self.aps.rounds
+        self.aps.wakeup()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + within
+        while self.aps.rounds == rounds or self.aps.in_flight:
+            if loop.time() > deadline:
+                raise TimeoutError("scheduled jobs did not finish")
+            await asyncio.sleep(0.005)
+
+
+class _CountingScheduler(BackgroundScheduler):
+    """Counts rounds and running jobs so callers can wait for a round to finish."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._counter_lock = threading.Lock()
+        self.rounds = 0
+        self.in_flight = 0
+        self.add_listener(self._submitted, EVENT_JOB_SUBMITTED)
+        self.add_listener(self._finished, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+
+    def _process_jobs(self) -> float | None:
+        try:
+            return super()._process_jobs()  # type: ignore[no-any-return]
+        finally:
+            with self._counter_lock:
+                self.rounds += 1
+
+    def _submitted(self, event: JobEvent) -> None:
+        with self._counter_lock:
+            self.in_flight += 1
+
+    def _finished(self, event: JobEvent) -> None:
+        with self._counter_lock:
+            self.in_flight = max(0, self.in_flight - 1)
+
+
+def _read_time_from(clock: Clock) -> None:
+    """APScheduler 3 reads `datetime.now()` itself; point it at the injected clock so that a
+    fake clock drives real jobs in tests and in the demo."""
+
+    class ClockTime(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> datetime:  # type: ignore[override]
+            current = clock.now()
+            return current.astimezone(tz) if tz else current
+
+    schedulers_base.datetime = ClockTime  # type: ignore[misc]
+    executors_base.datetime = ClockTime  # type: ignore[misc]
+
+
+def _connect_args(url: str) -> dict[str, Any]:
+    return {"timeout": 30} if url.startswith("sqlite") else {}

@@ -1,0 +1,395 @@
+"""One configuration tree: a TOML file plus `LIAISON_` environment overrides.
+
+`load_settings` picks the file (`--config`, `LIAISON_CONFIG`, `./config.toml`, else the built-in
+sample), reads it and validates everything the bot will rely on, so a bad value stops start-up
+with one line naming the key instead of failing later in a chat.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from datetime import time
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+SAMPLE_CONFIG = Path(__file__).parent / "sample" / "sample.toml"
+PUBLIC_BOT_API = "https://api.telegram.org"
+
+
+class ConfigError(Exception):
+    """A configuration problem, already phrased as one line that names the key."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        self.key = key
+        self.problem = problem
+        super().__init__(f"{key}: {problem}")
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BotSection(_Section):
+    language: Literal["zh", "en"] = "zh"
+    timezone: str = "Asia/Shanghai"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as error:
+            raise ValueError(f"unknown timezone {value!r}") from error
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+class RateLimits(_Section):
+    """The pace the bot keeps; the defaults are Telegram's published limits."""
+
+    per_chat_interval_s: float = Field(1.0, ge=0)
+    group_per_minute: int = Field(20, ge=1)
+    global_per_second: int = Field(30, ge=1)
+
+
+class TelegramSection(_Section):
+    token: SecretStr | None = None
+    api_base_url: str = PUBLIC_BOT_API
+    mode: Literal["polling", "webhook"] = "polling"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "0.0.0.0:8443"
+    poll_timeout_s: int = Field(25, ge=0, le=50)
+    limits: RateLimits = RateLimits()
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        _split_listen(value)
+        return value
+
+    @model_validator(mode="after")
+    def _webhook_needs(self) -> TelegramSection:
+        if self.mode == "webhook":
+            if self.token is None:
+                raise ValueError("token: required in webhook mode")
+            if not self.webhook_url:
+                raise ValueError("webhook_url: required in webhook mode")
+            if self.webhook_secret is None:
+                raise ValueError("webhook_secret: required in webhook mode")
+        return self
+
+
+class DatabaseSection(_Section):
+    url: str = "sqlite+aiosqlite:///liaison.db"
+
+    @field_validator("url")
+    @classmethod
+    def _supported(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError("use sqlite+aiosqlite:///FILE or postgresql+asyncpg://…")
+        return value
+
+
+class MediaSection(_Section):
+    dir: Path = Path("media")
+
+
+class IntakeSection(_Section):
+    pair_window_minutes: int = Field(10, ge=1, le=24 * 60)
+    duplicate_radius_m: float = Field(50, ge=0, le=5000)
+    album_window_seconds: float = Field(2.0, gt=0, le=60)
+
+
+class RoutingSection(_Section):
+    fallback_department: str | None = None
+
+
+class DigestSection(_Section):
+    time: str = "08:30"
+    weekly_on: Literal[
+        "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"
+    ] = "monday"
+
+    @field_validator("time")
+    @classmethod
+    def _hh_mm(cls, value: str) -> str:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+            raise ValueError(f"expected HH:MM, got {value!r}")
+        return value
+
+    @property
+    def at(self) -> time:
+        hours, minutes = self.time.split(":")
+        return time(int(hours), int(minutes))
+
+
+class WorkflowSection(_Section):
+    verify_hours: float = Field(48, gt=0)
+    reporter_reopen_days: float = Field(7, ge=0)
+
+
+class AdminsSection(_Section):
+    user_ids: list[int] = []
+    chat_id: int | None = None
+
+
+class SandboxSection(_Section):
+    listen: str = "127.0.0.1:8080"
+    api_listen: str = "127.0.0.1:0"
+
+    @field_validator("listen", "api_listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        _split_listen(value)
+        return value
+
+
+class LoggingSection(_Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    format: Literal["text", "json"] = "text"
+
+
+GroupChatId = Annotated[int, Field(lt=0, description="group chat ids are negative")]
+
+
+class GroupEntry(_Section):
+    chat_id: GroupChatId
+    name: str
+
+
+class PersonEntry(_Section):
+    id: int = Field(gt=0)
+    name: str
+
+
+class DepartmentEntry(_Section):
+    id: str = Field(pattern=r"^[a-z0-9_-]+$")
+    name: str
+    name_en: str = ""
+    kind: Literal["department", "volunteer"] = "department"
+    chat_id: GroupChatId | None = None
+    staff: list[int] = []
+    backup_staff: list[int] = []
+    supervisors: list[int] = []
+    categories: list[str] = []
+    area: Path | None = None
+
+    @property
+    def members(self) -> frozenset[int]:
+        return frozenset((*self.staff, *self.backup_staff, *self.supervisors))
+
+
+class CategoryEntry(_Section):
+    id: str = Field(pattern=r"^[a-z0-9_-]+$")
+    name: str
+    name_en: str
+    keywords: list[str] = []
+    ack_minutes: int = Field(60, ge=1)
+    resolve_hours: float = Field(168, gt=0)
+
+
+class PlaceEntry(_Section):
+    """A named spot riders know (a warm station, a gate); offered when picking a location."""
+
+    name: str
+    name_en: str = ""
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    kind: str = "place"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="LIAISON_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        nested_model_default_partial_update=True,
+    )
+
+    bot: BotSection = BotSection()
+    telegram: TelegramSection = TelegramSection()
+    database: DatabaseSection = DatabaseSection()
+    media: MediaSection = MediaSection()
+    intake: IntakeSection = IntakeSection()
+    routing: RoutingSection = RoutingSection()
+    digest: DigestSection = DigestSection()
+    workflow: WorkflowSection = WorkflowSection()
+    admins: AdminsSection = AdminsSection()
+    sandbox: SandboxSection = SandboxSection()
+    logging: LoggingSection = LoggingSection()
+    groups: list[GroupEntry] = []
+    people: list[PersonEntry] = []
+    departments: list[DepartmentEntry] = []
+    categories: list[CategoryEntry] = []
+    places: list[PlaceEntry] = []
+    # Where the file came from: relative area paths are read from its folder.
+    source: Path | None = Field(default=None, exclude=True)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The file's values arrive as init values; the environment overrides them.
+        return (env_settings, init_settings)
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> Settings:
+        category_ids = [c.id for c in self.categories]
+        _unique(category_ids, "categories", "id")
+        _unique([d.id for d in self.departments], "departments", "id")
+        _unique([g.chat_id for g in self.groups], "groups", "chat_id")
+        known = set(category_ids)
+        for index, department in enumerate(self.departments):
+            for category in department.categories:
+                if category not in known:
+                    raise ValueError(
+                        f"departments[{index}].categories: unknown category {category!r}"
+                    )
+        fallback = self.routing.fallback_department
+        if fallback and fallback not in {d.id for d in self.departments}:
+            raise ValueError(f"routing.fallback_department: unknown department {fallback!r}")
+        if "other" not in known and self.categories:
+            raise ValueError("categories: an 'other' category is required for unmatched reports")
+        return self
+
+    # -- lookups used across the app ---------------------------------------------------
+
+    def category(self, category_id: str) -> CategoryEntry | None:
+        return next((c for c in self.categories if c.id == category_id), None)
+
+    def department(self, department_id: str | None) -> DepartmentEntry | None:
+        return next((d for d in self.departments if d.id == department_id), None)
+
+    def area_path(self, department: DepartmentEntry) -> Path | None:
+        if department.area is None:
+            return None
+        if department.area.is_absolute() or self.source is None:
+            return department.area
+        return self.source.parent / department.area
+
+    @property
+    def has_token(self) -> bool:
+        return self.telegram.token is not None and bool(self.telegram.token.get_secret_value())
+
+
+def config_path(explicit: str | os.PathLike[str] | None) -> Path:
+    """Which file to read: the flag, then LIAISON_CONFIG, then ./config.toml, else the sample."""
+    if explicit:
+        return Path(explicit)
+    from_env = os.environ.get("LIAISON_CONFIG")
+    if from_env:
+        return Path(from_env)
+    local = Path("config.toml")
+    return local if local.exists() else SAMPLE_CONFIG
+
+
+def load_settings(explicit: str | os.PathLike[str] | None = None,
+                  check_areas: bool = True) -> Settings:
+    """Read and validate the configuration; raise `ConfigError` with a one-line message."""
+    path = config_path(explicit)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError as error:
+        raise ConfigError("--config", f"no such file {str(path)!r}") from error
+    except OSError as error:
+        raise ConfigError("--config", f"cannot read {str(path)!r}: {error.strerror}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(str(path), f"not valid TOML: {error}") from error
+    try:
+        settings = Settings(**raw, source=path.resolve())
+    except ValidationError as error:
+        raise _first_problem(error) from None
+    if check_areas:
+        _check_area_files(settings)
+    return settings
+
+
+def _check_area_files(settings: Settings) -> None:
+    from handlers.routing.areas import AreaFileError, load_area
+
+    for index, department in enumerate(settings.departments):
+        path = settings.area_path(department)
+        if path is None:
+            continue
+        try:
+            load_area(path)
+        except AreaFileError as error:
+            raise ConfigError(f"departments[{index}].area", str(error)) from None
+
+
+def _first_problem(error: ValidationError) -> ConfigError:
+    problem = error.errors()[0]
+    location = _dotted(problem["loc"])
+    message = str(problem["msg"]).removeprefix("Value error, ")
+    # Cross-reference checks name their own key at the start of the message.
+    if ": " in message and not location:
+        key, _, rest = message.partition(": ")
+        return ConfigError(key, rest)
+    if ": " in message and message.split(": ", 1)[0].isidentifier():
+        key, _, rest = message.partition(": ")
+        return ConfigError(f"{location}.{key}" if location else key, rest)
+    return ConfigError(location or "config", _explain(problem, message))
+
+
+def _dotted(loc: tuple[Any, ...]) -> str:
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        elif "[" in str(part) or "function-after" in str(part):
+            continue
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _explain(problem: Any, message: str) -> str:
+    given = problem.get("input")
+    if problem.get("type") == "missing":
+        return "required"
+    if isinstance(given, (str, int, float)):
+        return f"{message} (got {given!r})"
+    return message
+
+
+def _unique(values: list[Any], section: str, key: str) -> None:
+    seen: set[Any] = set()
+    for index, value in enumerate(values):
+        if value in seen:
+            raise ValueError(f"{section}[{index}].{key}: duplicate {value!r}")
+        seen.add(value)
+
+
+def _split_listen(value: str) -> tuple[str, int]:
+    host, sep, port = value.rpartition(":")
+    if not sep or not port.isdigit() or not 0 <= int(port) < 65536:
+        raise ValueError(f"expected HOST:PORT, got {value!r}")
+    return host or "0.0.0.0", int(port)
+
+
+def split_listen(value: str) -> tuple[str, int]:
+    """`host:port` → (host, port); already validated by the settings."""
+    return _split_listen(value)

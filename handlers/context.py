@@ -1,0 +1,50 @@
+"""What a handler gets for one inbound event or scheduled job."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from domain.clock import Clock
+from handlers.directory import Directory
+from handlers.outbound import Outgoing, SendText, Target
+from handlers.texts import Texts, pick_language
+
+if TYPE_CHECKING:
+    from handlers.inbound import Message, Person
+    from handlers.services import Services
+    from storage.uow import UnitOfWork
+
+
+@dataclass
+class Context:
+    uow: UnitOfWork
+    clock: Clock
+    directory: Directory
+    services: Services
+    now: datetime
+    # Moments at which scheduled work should look again (a ticket's deadline…); the scheduler
+    # is told after the unit of work commits.
+    wakeups: list[datetime] = field(default_factory=list)
+
+    @property
+    def texts(self) -> Texts:
+        """Texts in the bot's language (group chats are read by everyone)."""
+        return Texts(self.directory.language)
+
+    def texts_for(self, person: Person | None) -> Texts:
+        """Texts in a person's own language, for private messages and alerts."""
+        return Texts(pick_language(person.language if person else None,
+                                   self.directory.language))
+
+    def send(self, message: Outgoing) -> None:
+        self.uow.outbox.add(message, self.now)
+
+    def reply(self, to: Message, text: str, **options: object) -> None:
+        """A short answer in the thread of the message that caused it."""
+        self.send(SendText(chat_id=to.chat.id, text=text,
+                           reply_to=Target(to.chat.id, to.message_id), **options))  # type: ignore[arg-type]
+
+    def wake_at(self, when: datetime) -> None:
+        self.wakeups.append(when)

@@ -1,0 +1,99 @@
+"""Who is who and what is where: the configured groups, departments, people and categories.
+
+Built once from the settings; handlers ask it about roles instead of reading config.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.settings import CategoryEntry, DepartmentEntry, Settings
+
+
+@dataclass(frozen=True)
+class Roles:
+    """What a person may do about one department's tickets."""
+
+    admin: bool = False
+    staff: bool = False
+    backup: bool = False
+    supervisor: bool = False
+
+    @property
+    def works_here(self) -> bool:
+        return self.admin or self.staff or self.backup or self.supervisor
+
+
+class Directory:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.admins = frozenset(settings.admins.user_ids)
+        self.admin_chat_id = settings.admins.chat_id
+        self.groups = {g.chat_id: g for g in settings.groups}
+        self.departments = {d.id: d for d in settings.departments}
+        self.department_chats = {d.chat_id: d for d in settings.departments if d.chat_id}
+        self.categories = {c.id: c for c in settings.categories}
+        self.people = {p.id: p.name for p in settings.people}
+        self.fallback_department = settings.routing.fallback_department
+        self.language = settings.bot.language
+        self.tz = settings.bot.tz
+
+    # -- chats ---------------------------------------------------------------------------
+
+    def serves(self, chat_id: int) -> bool:
+        """A chat the bot works in: a liaison group, a department chat or the admins' chat."""
+        return (chat_id in self.groups or chat_id in self.department_chats
+                or chat_id == self.admin_chat_id)
+
+    def is_liaison_group(self, chat_id: int) -> bool:
+        return chat_id in self.groups
+
+    def department_of_chat(self, chat_id: int) -> DepartmentEntry | None:
+        return self.department_chats.get(chat_id)
+
+    # -- people --------------------------------------------------------------------------
+
+    def is_admin(self, user_id: int) -> bool:
+        return user_id in self.admins
+
+    def roles(self, user_id: int, department_id: str | None) -> Roles:
+        department = self.departments.get(department_id or "")
+        return Roles(
+            admin=user_id in self.admins,
+            staff=bool(department) and user_id in department.staff,
+            backup=bool(department) and user_id in department.backup_staff,
+            supervisor=bool(department) and user_id in department.supervisors,
+        )
+
+    def departments_of(self, user_id: int) -> list[DepartmentEntry]:
+        return [d for d in self.departments.values() if user_id in d.members]
+
+    def is_staff_anywhere(self, user_id: int) -> bool:
+        return user_id in self.admins or bool(self.departments_of(user_id))
+
+    def person_name(self, user_id: int, fallback: str = "") -> str:
+        return self.people.get(user_id, fallback)
+
+    # -- categories ----------------------------------------------------------------------
+
+    def category(self, category_id: str) -> CategoryEntry:
+        return self.categories.get(category_id) or self.categories["other"]
+
+    def category_name(self, category_id: str, lang: str) -> str:
+        category = self.category(category_id)
+        return category.name if lang == "zh" else category.name_en
+
+    def department_name(self, department_id: str | None, lang: str) -> str:
+        department = self.departments.get(department_id or "")
+        if department is None:
+            return ""
+        return department.name if lang == "zh" or not department.name_en else department.name_en
+
+    def ack_window(self, category_id: str) -> timedelta:
+        return timedelta(minutes=self.category(category_id).ack_minutes)
+
+    def resolve_window(self, category_id: str) -> timedelta:
+        return timedelta(hours=self.category(category_id).resolve_hours)

@@ -1,0 +1,34 @@
+"""Long-lived collaborators handlers use, built once by the composition root."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from handlers.inbound import Person
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
+    from handlers.context import Context
+    from handlers.media import MediaStore
+    from handlers.routing.areas import Router
+
+
+class PeopleService:
+    async def seen(self, person: Person, ctx: Context, *, private: bool) -> None:
+        """Remember a person's name and language, and whether they opened a private chat."""
+        if person.is_bot:
+            return
+        await ctx.uow.users.seen(
+            person.id, first_name=person.first_name, last_name=person.last_name,
+            username=person.username, language=person.language, now=ctx.now,
+            private_chat=private,
+        )
+
+
+@dataclass
+class Services:
+    settings: Settings
+    areas: Router
+    media: MediaStore
+    people: PeopleService

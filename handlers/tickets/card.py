@@ -1,0 +1,124 @@
+"""The ticket card: the bot's message about a ticket, edited as the status changes.
+
+The group card is read by everyone, so it shows the reporter's first name only and masks phone
+numbers; the department's announcement is for staff and names the reporter fully.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain import geo
+from domain.privacy import mask_phone_numbers
+from domain.status import Action, Status, allowed_actions
+from domain.ticket import Ticket, label
+from handlers.context import Context
+from handlers.outbound import Button, Keyboard
+from handlers.texts import Texts
+from handlers.tickets.formatting import local_time
+from handlers.tickets.keyboards import CategoryPress, TicketPress, button
+
+STATUS_ICON = {
+    Status.NEW: "🆕", Status.ASSIGNED: "📌", Status.ACKNOWLEDGED: "✅",
+    Status.IN_PROGRESS: "🔧", Status.RESOLVED: "✔️", Status.CLOSED: "🏁",
+    Status.REOPENED: "↩️", Status.REJECTED: "✖️", Status.DUPLICATE: "🔁",
+    Status.TRANSFERRED: "↪️",
+}
+
+# Buttons shown for each action the status allows, in this order; actions that need more
+# than a press (a reason, a department) offer a choice on the next step.
+_BUTTON_ACTIONS = (Action.ACKNOWLEDGE, Action.TAKE, Action.PROGRESS, Action.RESOLVE,
+                   Action.TRANSFER, Action.REJECT, Action.REOPEN)
+
+
+@dataclass(frozen=True)
+class CardView:
+    text: str
+    buttons: Keyboard
+
+
+def public_first_name(name: str) -> str:
+    """Group chats show the first name only."""
+    return (name or "").split(" ")[0]
+
+
+def group_card(ticket: Ticket, ctx: Context, *, photos: int = 0) -> CardView:
+    texts = ctx.texts
+    return CardView(_card_text(ticket, ctx, texts, public=True, photos=photos),
+                    _buttons(ticket, ctx, texts))
+
+
+def department_card(ticket: Ticket, ctx: Context, *, photos: int = 0,
+                    mentions: str = "") -> CardView:
+    texts = ctx.texts
+    text = _card_text(ticket, ctx, texts, public=False, photos=photos)
+    if mentions:
+        text = f"{text}\n{texts('card.attention', people=mentions)}"
+    return CardView(text, _buttons(ticket, ctx, texts))
+
+
+def _card_text(ticket: Ticket, ctx: Context, texts: Texts, *, public: bool,
+               photos: int) -> str:
+    directory = ctx.directory
+    tz = directory.tz
+    lines = [
+        f"{STATUS_ICON[ticket.status]} {label(ticket.number)} "
+        f"{directory.category_name(ticket.category_id, texts.lang)} · "
+        f"{texts('status.' + ticket.status.value)}",
+    ]
+    if ticket.location is not None:
+        where = ticket.address or geo.format_coordinates(ticket.location.lat,
+                                                         ticket.location.lon)
+        lines.append(texts("card.where", where=where))
+    if ticket.description:
+        description = mask_phone_numbers(ticket.description) if public else ticket.description
+        lines.append(texts("card.what", description=description))
+    reporter = public_first_name(ticket.reporter.name) if public else ticket.reporter.name
+    if ticket.reporter_count > 1:
+        lines.append(texts("card.reporters", name=reporter, count=ticket.reporter_count))
+    else:
+        lines.append(texts("card.reporter", name=reporter))
+    if not public and ticket.forwarded_from:
+        lines.append(texts("card.forwarded_from", name=ticket.forwarded_from))
+    if not ticket.has_photo:
+        lines.append(texts("card.no_photo"))
+    elif photos > 1:
+        lines.append(texts("card.photos", count=photos))
+    department = directory.department_name(ticket.department_id, texts.lang)
+    if department:
+        lines.append(texts("card.department", department=department))
+    if ticket.assignee is not None and ticket.is_open:
+        lines.append(texts("card.assignee", name=ticket.assignee.name))
+    lines.append(texts("card.reported", at=local_time(ticket.reported_at, tz, ctx.now)))
+    if ticket.is_open:
+        if ticket.acknowledged_at is None:
+            due = ticket.reported_at + directory.ack_window(ticket.category_id)
+            lines.append(texts("card.ack_due", at=local_time(due, tz, ctx.now)))
+        due = ticket.reported_at + directory.resolve_window(ticket.category_id)
+        lines.append(texts("card.resolve_due", at=local_time(due, tz, ctx.now)))
+    if ticket.duplicate_of is not None:
+        lines.append(texts("card.duplicate_of", ticket=label(ticket.duplicate_of)))
+    return "\n".join(lines)
+
+
+def _buttons(ticket: Ticket, ctx: Context, texts: Texts) -> Keyboard:
+    rows: list[tuple[Button, ...]] = []
+    if ticket.category_id == "other" and ticket.is_open:
+        picks = [
+            button(category.name if texts.lang == "zh" else category.name_en,
+                   CategoryPress(ticket.number, category.id))
+            for category in ctx.directory.categories.values() if category.id != "other"
+        ]
+        rows.extend(tuple(picks[i:i + 3]) for i in range(0, len(picks), 3))
+    allowed = set(allowed_actions(ticket.status))
+    actions = [
+        button(texts(f"button.{action.value}"),
+               TicketPress(ticket.number, action.value, ticket.status))
+        for action in _BUTTON_ACTIONS if action in allowed
+    ]
+    rows.extend(tuple(actions[i:i + 3]) for i in range(0, len(actions), 3))
+    if ticket.location is not None:
+        rows.append((Button(text=texts("button.map"),
+                            url=geo.map_link(ticket.location.lat, ticket.location.lon,
+                                             texts.lang)),))
+    return tuple(rows)

@@ -1,0 +1,103 @@
+"""The inbox: updates are stored before they are confirmed, then processed exactly once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from storage.models import InboxRow
+from storage.repositories._upsert import insert_ignoring_conflicts
+
+
+@dataclass(frozen=True)
+class IncomingUpdate:
+    update_id: int
+    dedup_key: str
+    chat_id: int | None
+    payload: dict[str, Any]
+
+
+class InboxRepository:
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self.session = session
+        self.dialect = dialect
+
+    async def add(self, updates: list[IncomingUpdate], now: datetime) -> int:
+        """Store updates; ones already stored (same update or same message) are ignored."""
+        if not updates:
+            return 0
+        statement = insert_ignoring_conflicts(self.dialect, InboxRow).values([
+            {"update_id": u.update_id, "dedup_key": u.dedup_key, "chat_id": u.chat_id,
+             "payload": u.payload, "received_at": now, "status": "pending", "attempts": 0,
+             "last_error": ""}
+            for u in updates
+        ]).on_conflict_do_nothing()
+        result = await self.session.execute(statement)
+        return max(result.rowcount or 0, 0)
+
+    async def claim_next(self, now: datetime) -> InboxRow | None:
+        """The oldest pending update of some chat whose earlier updates are all done.
+
+        Updates of one chat are handled in order; different chats proceed in parallel, each
+        worker skipping rows another worker holds.
+        """
+        earlier = aliased(InboxRow)
+        blocked = exists().where(
+            earlier.chat_id == InboxRow.chat_id,
+            earlier.status == "pending",
+            earlier.id < InboxRow.id,
+        )
+        query = (
+            select(InboxRow)
+            .where(InboxRow.status == "pending",
+                   or_(InboxRow.claimed_until.is_(None), InboxRow.claimed_until <= now),
+                   or_(InboxRow.chat_id.is_(None), ~blocked))
+            .order_by(InboxRow.id)
+            .limit(1)
+        )
+        if self.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=InboxRow)
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def peek_pending(self, limit: int) -> list[InboxRow]:
+        query = (select(InboxRow).where(InboxRow.status == "pending")
+                 .order_by(InboxRow.id).limit(limit))
+        return list((await self.session.execute(query)).scalars())
+
+    async def mark_done(self, row_id: int, now: datetime) -> None:
+        await self.session.execute(
+            update(InboxRow).where(InboxRow.id == row_id)
+            .values(status="done", processed_at=now, attempts=InboxRow.attempts + 1)
+        )
+
+    async def mark_retry(self, row_id: int, error: str, retry_at: datetime) -> int:
+        await self.session.execute(
+            update(InboxRow).where(InboxRow.id == row_id)
+            .values(attempts=InboxRow.attempts + 1, last_error=error[:2000],
+                    claimed_until=retry_at)
+        )
+        row = await self.session.get(InboxRow, row_id)
+        return row.attempts if row else 0
+
+    async def mark_failed(self, row_id: int, error: str, now: datetime) -> None:
+        await self.session.execute(
+            update(InboxRow).where(InboxRow.id == row_id)
+            .values(status="failed", last_error=error[:2000], processed_at=now)
+        )
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self.session.execute(
+            select(InboxRow.status, func.count()).group_by(InboxRow.status)
+        )
+        return {status: int(count) for status, count in rows.all()}
+
+    async def pending_exists(self) -> bool:
+        found = await self.session.execute(
+            select(InboxRow.id).where(and_(InboxRow.status == "pending")).limit(1)
+        )
+        return found.first() is not None

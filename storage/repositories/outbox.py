@@ -1,0 +1,147 @@
+"""The outbox: messages wait here until the sender has delivered them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from handlers.outbound import Outgoing, to_payload
+from storage.models import ChatLaneRow, OutboxRow
+
+ACTIVE = ("pending", "sending")
+
+
+class OutboxRepository:
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self.session = session
+        self.dialect = dialect
+
+    def add(self, message: Outgoing, now: datetime, *, not_before: datetime | None = None) -> None:
+        self.session.add(OutboxRow(
+            chat_id=message.chat_id,
+            kind=message.kind,
+            payload=to_payload(message),
+            status="pending",
+            created_at=now,
+            not_before=not_before,
+            attempts=0,
+            ref=getattr(message, "ref", None),
+            merge_line=getattr(message, "merge_line", None),
+            last_error="",
+        ))
+
+    async def heads(self, now: datetime, limit: int) -> list[OutboxRow]:
+        """The first undelivered message of each chat, when it may be (re)tried now.
+
+        A row in "sending" whose lease ran out was interrupted by a crash and is retried.
+        """
+        earlier = aliased(OutboxRow)
+        behind = exists().where(
+            earlier.chat_id == OutboxRow.chat_id,
+            earlier.status.in_(ACTIVE),
+            earlier.id < OutboxRow.id,
+        )
+        query = (
+            select(OutboxRow)
+            .where(OutboxRow.status.in_(ACTIVE), ~behind,
+                   or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
+                   or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= now))
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        if self.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=OutboxRow)
+        return list((await self.session.execute(query)).scalars())
+
+    async def mergeable_after(self, head: OutboxRow, limit: int) -> list[OutboxRow]:
+        """Pending status lines that directly follow `head` in its chat."""
+        query = (
+            select(OutboxRow)
+            .where(OutboxRow.chat_id == head.chat_id, OutboxRow.status == "pending",
+                   OutboxRow.id > head.id)
+            .order_by(OutboxRow.id)
+            .limit(limit)
+        )
+        if self.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True, of=OutboxRow)
+        run: list[OutboxRow] = []
+        for row in (await self.session.execute(query)).scalars():
+            if row.merge_line is None:
+                break
+            run.append(row)
+        return run
+
+    async def next_wakeup(self) -> datetime | None:
+        """When the earliest waiting message becomes due (for the sender's sleep)."""
+        value = await self.session.execute(
+            select(func.min(func.coalesce(OutboxRow.not_before, OutboxRow.claimed_until)))
+            .where(OutboxRow.status.in_(ACTIVE))
+        )
+        return value.scalar_one_or_none()
+
+    async def claim(self, row_ids: list[int], lease_until: datetime) -> None:
+        await self.session.execute(
+            update(OutboxRow).where(OutboxRow.id.in_(row_ids))
+            .values(status="sending", claimed_until=lease_until,
+                    attempts=OutboxRow.attempts + 1)
+        )
+
+    async def mark_sent(self, row_ids: list[int], message_id: int | None, now: datetime,
+                        status: str = "sent") -> None:
+        await self.session.execute(
+            update(OutboxRow).where(OutboxRow.id.in_(row_ids))
+            .values(status=status, sent_at=now, message_id=message_id, claimed_until=None)
+        )
+
+    async def mark_retry(self, row_ids: list[int], at: datetime, error: str) -> None:
+        await self.session.execute(
+            update(OutboxRow).where(OutboxRow.id.in_(row_ids))
+            .values(status="pending", not_before=at, claimed_until=None, last_error=error[:2000])
+        )
+
+    async def mark_failed(self, row_ids: list[int], error: str, now: datetime) -> None:
+        await self.session.execute(
+            update(OutboxRow).where(OutboxRow.id.in_(row_ids))
+            .values(status="failed", last_error=error[:2000], sent_at=now, claimed_until=None)
+        )
+
+    async def get(self, row_id: int) -> OutboxRow | None:
+        return await self.session.get(OutboxRow, row_id)
+
+    async def counts(self) -> dict[str, int]:
+        rows = await self.session.execute(
+            select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
+        )
+        return {status: int(count) for status, count in rows.all()}
+
+    async def active_exists(self) -> bool:
+        found = await self.session.execute(
+            select(OutboxRow.id).where(OutboxRow.status.in_(ACTIVE)).limit(1)
+        )
+        return found.first() is not None
+
+    # -- pacing lanes --------------------------------------------------------------------
+
+    async def lane(self, chat_id: int) -> ChatLaneRow:
+        query = select(ChatLaneRow).where(ChatLaneRow.chat_id == chat_id)
+        if self.dialect == "postgresql":
+            query = query.with_for_update()
+        lane = (await self.session.execute(query)).scalar_one_or_none()
+        if lane is None:
+            from storage.repositories._upsert import insert_ignoring_conflicts
+
+            await self.session.execute(
+                insert_ignoring_conflicts(self.dialect, ChatLaneRow)
+                .values(chat_id=chat_id, next_send_at=0.0, window_start=0.0, window_count=0)
+                .on_conflict_do_nothing()
+            )
+            lane = (await self.session.execute(query)).scalar_one()
+        return lane
+
+    async def save_lane(self, lane: ChatLaneRow, **values: Any) -> None:
+        for key, value in values.items():
+            setattr(lane, key, value)

@@ -1,0 +1,39 @@
+"""Where named bot messages landed: a ticket's card in the group, its announcement…"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import MessageRefRow
+from storage.repositories._upsert import insert_ignoring_conflicts
+
+
+class MessageRefRepository:
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self.session = session
+        self.dialect = dialect
+
+    async def remember(self, ref: str, chat_id: int, message_id: int, now: datetime,
+                       ticket_number: int | None = None) -> None:
+        await self.session.execute(
+            insert_ignoring_conflicts(self.dialect, MessageRefRow)
+            .values(ref=ref, chat_id=chat_id, message_id=message_id,
+                    ticket_number=ticket_number, created_at=now)
+            .on_conflict_do_nothing()
+        )
+
+    async def resolve(self, ref: str) -> MessageRefRow | None:
+        return await self.session.get(MessageRefRow, ref)
+
+    async def ticket_of_message(self, chat_id: int, message_id: int) -> int | None:
+        """The ticket a bot message is about (so a reply to a card needs no number)."""
+        row = await self.session.execute(
+            select(MessageRefRow.ticket_number)
+            .where(MessageRefRow.chat_id == chat_id, MessageRefRow.message_id == message_id,
+                   MessageRefRow.ticket_number.is_not(None))
+            .limit(1)
+        )
+        return row.scalar_one_or_none()

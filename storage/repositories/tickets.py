@@ -1,0 +1,260 @@
+"""Tickets: the row is a projection of the ticket's event log, kept for queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.status import OPEN_STATUSES, Status
+from domain.ticket import Actor, Ticket, TicketEvent
+from storage.cells import cell_of, cell_ranges
+from storage.models import Counter, FollowerRow, PhotoRow, TicketEventRow, TicketRow
+
+TICKET_COUNTER = "ticket_number"
+
+
+class StaleTicket(Exception):
+    """The ticket changed under us (another worker saved first)."""
+
+
+@dataclass(frozen=True)
+class Follower:
+    user_id: int
+    name: str
+    chat_id: int
+    message_id: int | None
+
+
+@dataclass(frozen=True)
+class Photo:
+    id: int
+    kind: str
+    file_id: str
+    file_unique_id: str
+    sha256: str | None
+
+
+class TicketRepository:
+    def __init__(self, session: AsyncSession, dialect: str) -> None:
+        self.session = session
+        self.dialect = dialect
+
+    async def next_number(self) -> int:
+        """The next human ticket number of this deployment (#0001, #0002…)."""
+        return await self.next_value(TICKET_COUNTER)
+
+    async def next_value(self, counter: str) -> int:
+        result = await self.session.execute(
+            update(Counter)
+            .where(Counter.name == counter)
+            .values(value=Counter.value + 1)
+            .returning(Counter.value)
+        )
+        value = result.scalar_one_or_none()
+        if value is not None:
+            return int(value)
+        # First use: create the row; a concurrent creator makes us retry the unit of work.
+        self.session.add(Counter(name=counter, value=1))
+        await self.session.flush()
+        return 1
+
+    async def add(self, ticket: Ticket, *, ack_due_at: datetime | None,
+                  resolve_due_at: datetime | None) -> None:
+        row = TicketRow(version=len(ticket.events), ack_due_at=ack_due_at,
+                        resolve_due_at=resolve_due_at)
+        _project(ticket, row)
+        self.session.add(row)
+        await self.session.flush()
+        ticket.id = row.id
+        self._append_events(ticket)
+
+    async def get(self, number: int, *, for_update: bool = False) -> Ticket | None:
+        query = select(TicketRow).where(TicketRow.number == number)
+        if for_update and self.dialect == "postgresql":
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).scalar_one_or_none()
+        return None if row is None else await self._load(row)
+
+    async def row(self, number: int) -> TicketRow | None:
+        return (
+            await self.session.execute(select(TicketRow).where(TicketRow.number == number))
+        ).scalar_one_or_none()
+
+    async def save(self, ticket: Ticket) -> None:
+        """Write the ticket's new events and refresh its row; refuse a stale copy."""
+        if not ticket.new_events:
+            return
+        # The row's version is the number of stored events: a copy loaded before someone
+        # else's change still expects the old count.
+        result = await self.session.execute(
+            update(TicketRow)
+            .where(TicketRow.id == ticket.id, TicketRow.version == ticket.stored_events)
+            .values(version=len(ticket.events))
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount != 1:
+            raise StaleTicket(ticket.number)
+        row = await self.session.get(TicketRow, ticket.id)
+        assert row is not None
+        _project(ticket, row)
+        row.version = len(ticket.events)
+        self._append_events(ticket)
+
+    async def set_deadlines(self, ticket: Ticket, *, ack_due_at: datetime | None,
+                            resolve_due_at: datetime | None) -> None:
+        await self.session.execute(
+            update(TicketRow).where(TicketRow.id == ticket.id)
+            .values(ack_due_at=ack_due_at, resolve_due_at=resolve_due_at)
+        )
+
+    async def find_open_nearby(self, category_id: str, lat: float, lon: float,
+                               radius_m: float) -> list[TicketRow]:
+        """Open tickets of a category whose cell is near the point (callers check distance)."""
+        ranges = [
+            and_(TicketRow.cell >= low, TicketRow.cell < high)
+            for low, high in cell_ranges(lat, lon, radius_m)
+        ]
+        query = (
+            select(TicketRow)
+            .where(TicketRow.category_id == category_id,
+                   TicketRow.status.in_([s.value for s in OPEN_STATUSES]),
+                   or_(*ranges))
+            .order_by(TicketRow.number)
+            .limit(50)
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    # -- followers and photos -------------------------------------------------------------
+
+    async def add_follower(self, ticket: Ticket, user_id: int, name: str, chat_id: int,
+                           message_id: int | None, now: datetime) -> bool:
+        existing = await self.session.get(FollowerRow, (ticket.id, user_id))
+        if existing is not None:
+            return False
+        self.session.add(FollowerRow(ticket_id=ticket.id, user_id=user_id, name=name,
+                                     chat_id=chat_id, message_id=message_id, joined_at=now))
+        return True
+
+    async def followers(self, ticket: Ticket) -> list[Follower]:
+        rows = await self.session.execute(
+            select(FollowerRow).where(FollowerRow.ticket_id == ticket.id)
+            .order_by(FollowerRow.joined_at)
+        )
+        return [Follower(r.user_id, r.name, r.chat_id, r.message_id) for r in rows.scalars()]
+
+    async def add_photo(self, ticket: Ticket, *, file_id: str, file_unique_id: str, kind: str,
+                        now: datetime, added_by: int | None) -> bool:
+        exists = await self.session.execute(
+            select(PhotoRow.id).where(PhotoRow.ticket_id == ticket.id,
+                                      PhotoRow.file_unique_id == file_unique_id)
+        )
+        if exists.first() is not None:
+            return False
+        self.session.add(PhotoRow(ticket_id=ticket.id, file_id=file_id,
+                                  file_unique_id=file_unique_id, kind=kind, added_at=now,
+                                  added_by=added_by, next_attempt_at=None))
+        return True
+
+    async def photos(self, ticket: Ticket) -> list[Photo]:
+        rows = await self.session.execute(
+            select(PhotoRow).where(PhotoRow.ticket_id == ticket.id).order_by(PhotoRow.id)
+        )
+        return [Photo(r.id, r.kind, r.file_id, r.file_unique_id, r.sha256)
+                for r in rows.scalars()]
+
+    async def photos_to_download(self, now: datetime, limit: int = 20) -> list[PhotoRow]:
+        query = (
+            select(PhotoRow)
+            .where(PhotoRow.sha256.is_(None),
+                   or_(PhotoRow.next_attempt_at.is_(None), PhotoRow.next_attempt_at <= now))
+            .order_by(PhotoRow.id)
+            .limit(limit)
+        )
+        if self.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return list((await self.session.execute(query)).scalars())
+
+    async def count(self) -> int:
+        return int((await self.session.execute(select(func.count(TicketRow.id)))).scalar_one())
+
+    # -- internals -------------------------------------------------------------------------
+
+    async def _load(self, row: TicketRow) -> Ticket:
+        events = await self.session.execute(
+            select(TicketEventRow).where(TicketEventRow.ticket_id == row.id)
+            .order_by(TicketEventRow.seq)
+        )
+        ticket = Ticket.replay(_event(e) for e in events.scalars())
+        ticket.id = row.id
+        return ticket
+
+    def _append_events(self, ticket: Ticket) -> None:
+        for seq, event in enumerate(ticket.new_events, start=ticket.stored_events):
+            self.session.add(TicketEventRow(
+                ticket_id=ticket.id, seq=seq, kind=event.kind, at=event.at,
+                actor_id=event.actor.user_id, actor_name=event.actor.name,
+                from_status=event.from_status.value if event.from_status else None,
+                to_status=event.to_status.value if event.to_status else None,
+                note=event.note, data=dict(event.data),
+            ))
+        ticket.stored_events = len(ticket.events)
+
+
+def _project(ticket: Ticket, row: TicketRow) -> None:
+    values: dict[str, Any] = {
+        "number": ticket.number,
+        "status": ticket.status.value,
+        "category_id": ticket.category_id,
+        "department_id": ticket.department_id,
+        "reporter_id": ticket.reporter.user_id,
+        "reporter_name": ticket.reporter.name,
+        "chat_id": ticket.chat_id,
+        "message_id": ticket.message_id,
+        "lat": ticket.location.lat if ticket.location else None,
+        "lon": ticket.location.lon if ticket.location else None,
+        "accuracy_m": ticket.location.accuracy_m if ticket.location else None,
+        "cell": cell_of(ticket.location.lat, ticket.location.lon) if ticket.location else None,
+        "address": ticket.address,
+        "description": ticket.description,
+        "has_photo": ticket.has_photo,
+        "forwarded_from": ticket.forwarded_from,
+        "assignee_id": ticket.assignee.user_id if ticket.assignee else None,
+        "assignee_name": ticket.assignee.name if ticket.assignee else None,
+        "reported_at": ticket.reported_at,
+        "assigned_at": ticket.assigned_at,
+        "acknowledged_at": ticket.acknowledged_at,
+        "resolved_at": ticket.resolved_at,
+        "closed_at": ticket.closed_at,
+        "close_reason": ticket.close_reason,
+        "duplicate_of": ticket.duplicate_of,
+        "reporter_count": ticket.reporter_count,
+        "rating": ticket.rating.value if ticket.rating else None,
+        "rated_at": _last_at(ticket, "rated"),
+        "ack_escalation": ticket.ack_escalation,
+        "resolve_reminder": ticket.resolve_reminder,
+        "updated_at": ticket.last_event_at,
+    }
+    for key, value in values.items():
+        setattr(row, key, value)
+
+
+def _last_at(ticket: Ticket, kind: str) -> datetime | None:
+    return next((e.at for e in reversed(ticket.events) if e.kind == kind), None)
+
+
+def _event(row: TicketEventRow) -> TicketEvent:
+    from types import MappingProxyType
+
+    return TicketEvent(
+        kind=row.kind,
+        at=row.at,
+        actor=Actor(row.actor_id, row.actor_name),
+        from_status=Status(row.from_status) if row.from_status else None,
+        to_status=Status(row.to_status) if row.to_status else None,
+        note=row.note or "",
+        data=MappingProxyType(dict(row.data or {})),
+    )

@@ -1,0 +1,66 @@
+"""The unit of work: one transaction per inbound event or scheduled job.
+
+It is the only thing that commits. Leaving the block without `commit()` rolls back.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from storage.repositories.inbox import InboxRepository
+from storage.repositories.outbox import OutboxRepository
+from storage.repositories.pending import PendingReportRepository
+from storage.repositories.people import UserRepository
+from storage.repositories.refs import MessageRefRepository
+from storage.repositories.runs import JobRunRepository
+from storage.repositories.tickets import TicketRepository
+
+
+class ConcurrentChange(Exception):
+    """Another worker changed the same row first; the whole unit of work should be retried."""
+
+
+class UnitOfWork:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], read_only: bool = False) -> None:
+        self._sessions = sessions
+        self._read_only = read_only
+        self.session: AsyncSession
+
+    async def __aenter__(self) -> UnitOfWork:
+        self.session = self._sessions()
+        if self._read_only:
+            await self.session.connection(execution_options={"read_only": True})
+        dialect = self.session.bind.dialect.name if self.session.bind else "sqlite"
+        self.dialect = dialect
+        self.tickets = TicketRepository(self.session, dialect)
+        self.outbox = OutboxRepository(self.session, dialect)
+        self.inbox = InboxRepository(self.session, dialect)
+        self.pending = PendingReportRepository(self.session, dialect)
+        self.users = UserRepository(self.session, dialect)
+        self.refs = MessageRefRepository(self.session, dialect)
+        self.runs = JobRunRepository(self.session, dialect)
+        return self
+
+    async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                        tb: TracebackType | None) -> None:
+        # Closing ends any open transaction without committing it; unlike rollback() it
+        # leaves the rows already read usable for the caller.
+        await self.session.close()
+
+    async def commit(self) -> None:
+        await self.session.commit()
+
+    async def execute(self, statement: Any) -> Any:
+        """For read models and aggregates that are not worth a repository method of their own."""
+        return await self.session.execute(statement)
+
+
+class UnitOfWorkFactory:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+        self._sessions = sessions
+
+    def __call__(self, read_only: bool = False) -> UnitOfWork:
+        return UnitOfWork(self._sessions, read_only=read_only)

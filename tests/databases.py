@@ -1,0 +1,93 @@
+"""Throwaway databases for tests: SQLite files, and PostgreSQL databases cloned from a template.
+
+PostgreSQL is used when LIAISON_TEST_DATABASE_URL is set (CI always sets it). Each test gets a
+database of its own, so tests never see each other's rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+
+from storage.migrate import upgrade
+
+PG_URL = os.environ.get("LIAISON_TEST_DATABASE_URL", "")
+_names = itertools.count()
+
+
+def backends() -> list[str]:
+    return ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+class SqliteTemplates:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.template: Path | None = None
+
+    def migrated(self, target: Path) -> str:
+        if self.template is None:
+            self.template = self.root / "template.db"
+            upgrade(sqlite_url(self.template))
+        shutil.copyfile(self.template, target)
+        return sqlite_url(target)
+
+
+class PostgresDatabases:
+    """Creates databases on the test server; the migrated template is built once a session."""
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        self.prefix = f"liaison_t{os.getpid()}"
+        self.template = f"{self.prefix}_template"
+        self.created: list[str] = []
+        self._template_ready = False
+
+    def _admin(self):  # type: ignore[no-untyped-def]
+        import psycopg
+
+        admin = self.url.set(drivername="postgresql", database=self.url.database or "postgres")
+        return psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True)
+
+    def _url_of(self, name: str) -> str:
+        return self.url.set(database=name).render_as_string(hide_password=False)
+
+    def empty(self) -> str:
+        name = f"{self.prefix}_{next(_names)}"
+        with self._admin() as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE template0')
+        self.created.append(name)
+        return self._url_of(name)
+
+    def migrated(self) -> str:
+        if not self._template_ready:
+            with self._admin() as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.template}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{self.template}" TEMPLATE template0')
+            upgrade(self._url_of(self.template))
+            self._template_ready = True
+        name = f"{self.prefix}_{next(_names)}"
+        with self._admin() as conn:
+            conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        self.created.append(name)
+        return self._url_of(name)
+
+    def drop(self, url: str) -> None:
+        name = make_url(url).database
+        with self._admin() as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        if name in self.created:
+            self.created.remove(name)
+
+    def drop_all(self) -> None:
+        with self._admin() as conn:
+            for name in [*self.created, self.template]:
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.created.clear()

@@ -1,0 +1,114 @@
+"""Webhook mode: secret header, in-order delivery with retries, info, conflicts."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import pytest
+from aiogram import Bot
+from aiogram.exceptions import TelegramConflictError
+from aiogram.types import Update
+from aiohttp import web
+
+from bot.localapi import LocalBotApi
+
+
+@dataclass
+class Receiver:
+    url: str = ""
+    fail_first: int = 0
+    reply: dict | None = None
+    secrets: list[str | None] = field(default_factory=list)
+    attempts: list[int] = field(default_factory=list)
+    accepted: list[int] = field(default_factory=list)
+    bodies: list[dict] = field(default_factory=list)
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    state = Receiver()
+
+    async def handle(request: web.Request) -> web.Response:
+        update = await request.json()
+        state.bodies.append(update)
+        state.secrets.append(request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
+        state.attempts.append(update["update_id"])
+        if state.fail_first > 0:
+            state.fail_first -= 1
+            return web.Response(status=500)
+        state.accepted.append(update["update_id"])
+        if state.reply is not None:
+            return web.json_response(state.reply)
+        return web.Response(status=200)
+
+    app = web.Application()
+    app.router.add_post("/hook", handle)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    state.url = f"http://127.0.0.1:{runner.addresses[0][1]}/hook"
+    yield state
+    await runner.cleanup()
+
+
+async def test_failed_deliveries_are_retried_in_order(
+    server: LocalBotApi, bot: Bot, scene, receiver: Receiver
+) -> None:
+    receiver.fail_first = 2
+    assert await bot.set_webhook(receiver.url, secret_token="s3cr3t-token")
+    for text in ("/one", "/two", "/three"):
+        await server.post_text(scene.group, scene.alice, text)
+    await server.wait_for_no_pending_updates(within=5)
+    first = receiver.accepted[0]
+    assert receiver.accepted == [first, first + 1, first + 2]
+    assert receiver.attempts[:3] == [first, first, first]
+    assert set(receiver.secrets) == {"s3cr3t-token"}
+    info = await bot.get_webhook_info()
+    assert info.url == receiver.url
+    assert info.pending_update_count == 0
+    assert info.last_error_message == "Wrong response from the webhook: 500 Internal Server Error"
+    assert info.last_error_date is not None
+    with pytest.raises(TelegramConflictError, match="can't use getUpdates method while webhook"):
+        await bot.get_updates()
+
+
+async def test_webhook_answer_can_carry_a_method_call(
+    server: LocalBotApi, bot: Bot, scene, receiver: Receiver
+) -> None:
+    receiver.reply = {"method": "sendMessage", "chat_id": scene.group, "text": "On it"}
+    await bot.set_webhook(receiver.url)
+    await server.post_command(scene.group, scene.alice, "/help")
+    message = await server.wait_for_bot_message(scene.group, within=5)
+    assert message.text == "On it"
+    assert server.requests_by_method["sendMessage"] == 1
+
+
+async def test_delete_webhook_returns_to_polling(
+    server: LocalBotApi, bot: Bot, scene, receiver: Receiver
+) -> None:
+    receiver.fail_first = 10_000
+    await bot.set_webhook(receiver.url)
+    await server.post_command(scene.group, scene.alice, "/stuck")
+    await server.wait_until(lambda: True if receiver.attempts else None)
+    assert (await bot.get_webhook_info()).pending_update_count == 1
+    assert await bot.delete_webhook()
+    assert [u.message.text for u in await bot.get_updates()] == ["/stuck"]
+    await bot.set_webhook(receiver.url, drop_pending_updates=True)
+    assert server.pending_update_count == 0
+    await bot.delete_webhook(drop_pending_updates=True)
+    info = await bot.get_webhook_info()
+    assert info.url == "" and info.pending_update_count == 0
+
+
+async def test_webhook_update_body_is_telegram_json(
+    server: LocalBotApi, bot: Bot, scene, receiver: Receiver
+) -> None:
+    await bot.set_webhook(receiver.url, allowed_updates=["message"])
+    await server.post_text(scene.group, scene.alice, "/ping")
+    await server.wait_for_no_pending_updates()
+    [body] = receiver.bodies
+    update = Update.model_validate(body, context={"bot": bot})
+    assert update.message is not None and update.message.text == "/ping"
+    assert (await bot.get_webhook_info()).allowed_updates == ["message"]
