@@ -15,9 +15,13 @@ log = logging.getLogger(__name__)
 FEATURES = (
     "handlers.common",
     "handlers.intake.handlers",
+    "handlers.intake.buttons",
+    "handlers.intake.jobs",
     "handlers.staff.commands",
     "handlers.staff.buttons",
+    "handlers.workflow.jobs",
     "handlers.digest.commands",
+    "handlers.digest.jobs",
 )
 
 

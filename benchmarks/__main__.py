@@ -1,0 +1,43 @@
+"""`python -m benchmarks [NAME ...] [--quick]`: run the benchmarks and print one table.
+
+Each module in SUITES defines `async def run(quick: bool) -> list[Row]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import sys
+import time
+
+from benchmarks.table import Row, render
+
+SUITES = ("transport", "intake", "digest")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("names", nargs="*", help=f"suites to run (default: all of {SUITES})")
+    parser.add_argument("--quick", action="store_true",
+                        help="smaller sizes, for a smoke run")
+    args = parser.parse_args(argv)
+    rows: list[Row] = []
+    for name in args.names or SUITES:
+        try:
+            module = importlib.import_module(f"benchmarks.{name}")
+        except ModuleNotFoundError as error:
+            if error.name == f"benchmarks.{name}":
+                print(f"(no benchmark suite {name!r})", file=sys.stderr)
+                continue
+            raise
+        started = time.perf_counter()
+        print(f"running {name}…", file=sys.stderr, flush=True)
+        rows.extend(asyncio.run(module.run(args.quick)))
+        print(f"  {name} took {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    print(render(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
