@@ -96,6 +96,9 @@ class TicketRow(Base):
         Index("ix_tickets_acknowledged_at", "acknowledged_at"),
         Index("ix_tickets_chat_reported", "chat_id", "reported_at"),
         Index("ix_tickets_status_resolve_due", "status", "resolve_due_at"),
+        # The digest's response and satisfaction rates select by these instants.
+        Index("ix_tickets_ack_due_at", "ack_due_at"),
+        Index("ix_tickets_rated_at", "rated_at"),
     )
 
 

@@ -209,6 +209,7 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tickets")),
         sa.UniqueConstraint("number", name=op.f("uq_tickets_number")),
     )
+    op.create_index("ix_tickets_ack_due_at", "tickets", ["ack_due_at"], unique=False)
     op.create_index("ix_tickets_acknowledged_at", "tickets", ["acknowledged_at"], unique=False)
     op.create_index("ix_tickets_chat_reported", "tickets", ["chat_id", "reported_at"], unique=False)
     op.create_index(
@@ -222,6 +223,7 @@ def upgrade() -> None:
         postgresql_where=sa.text(OPEN_TICKETS),
         sqlite_where=sa.text(OPEN_TICKETS),
     )
+    op.create_index("ix_tickets_rated_at", "tickets", ["rated_at"], unique=False)
     op.create_index("ix_tickets_reported_at", "tickets", ["reported_at"], unique=False)
     op.create_index("ix_tickets_resolved_at", "tickets", ["resolved_at"], unique=False)
     op.create_index(
@@ -341,6 +343,7 @@ def downgrade() -> None:
     op.drop_index("ix_tickets_status_resolve_due", table_name="tickets")
     op.drop_index("ix_tickets_resolved_at", table_name="tickets")
     op.drop_index("ix_tickets_reported_at", table_name="tickets")
+    op.drop_index("ix_tickets_rated_at", table_name="tickets")
     op.drop_index(
         "ix_tickets_open_nearby",
         table_name="tickets",
@@ -350,6 +353,7 @@ def downgrade() -> None:
     op.drop_index("ix_tickets_department_status", table_name="tickets")
     op.drop_index("ix_tickets_chat_reported", table_name="tickets")
     op.drop_index("ix_tickets_acknowledged_at", table_name="tickets")
+    op.drop_index("ix_tickets_ack_due_at", table_name="tickets")
 
     op.drop_table("tickets")
     op.drop_index("ix_pending_reports_open", table_name="pending_reports")
