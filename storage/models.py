@@ -84,6 +84,9 @@ class TicketRow(Base):
     rated_at: Mapped[datetime | None] = mapped_column(Instant)
     ack_escalation: Mapped[int] = mapped_column(Integer, default=0)
     resolve_reminder: Mapped[int] = mapped_column(Integer, default=0)
+    # When the workflow job should next look at this ticket (an escalation, a reminder,
+    # closing an unanswered verification); NULL while nothing is scheduled.
+    next_check_at: Mapped[datetime | None] = mapped_column(Instant)
     updated_at: Mapped[datetime] = mapped_column(Instant)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
@@ -96,6 +99,7 @@ class TicketRow(Base):
         Index("ix_tickets_acknowledged_at", "acknowledged_at"),
         Index("ix_tickets_chat_reported", "chat_id", "reported_at"),
         Index("ix_tickets_status_resolve_due", "status", "resolve_due_at"),
+        Index("ix_tickets_next_check_at", "next_check_at"),
         # The digest's response and satisfaction rates select by these instants.
         Index("ix_tickets_ack_due_at", "ack_due_at"),
         Index("ix_tickets_rated_at", "rated_at"),

@@ -204,6 +204,7 @@ def upgrade() -> None:
         sa.Column("rated_at", Instant(), nullable=True),
         sa.Column("ack_escalation", sa.Integer(), nullable=False),
         sa.Column("resolve_reminder", sa.Integer(), nullable=False),
+        sa.Column("next_check_at", Instant(), nullable=True),
         sa.Column("updated_at", Instant(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_tickets")),
@@ -223,6 +224,7 @@ def upgrade() -> None:
         postgresql_where=sa.text(OPEN_TICKETS),
         sqlite_where=sa.text(OPEN_TICKETS),
     )
+    op.create_index("ix_tickets_next_check_at", "tickets", ["next_check_at"], unique=False)
     op.create_index("ix_tickets_rated_at", "tickets", ["rated_at"], unique=False)
     op.create_index("ix_tickets_reported_at", "tickets", ["reported_at"], unique=False)
     op.create_index("ix_tickets_resolved_at", "tickets", ["resolved_at"], unique=False)
@@ -341,6 +343,7 @@ def downgrade() -> None:
     op.drop_table("ticket_events")
     op.drop_table("users")
     op.drop_index("ix_tickets_status_resolve_due", table_name="tickets")
+    op.drop_index("ix_tickets_next_check_at", table_name="tickets")
     op.drop_index("ix_tickets_resolved_at", table_name="tickets")
     op.drop_index("ix_tickets_reported_at", table_name="tickets")
     op.drop_index("ix_tickets_rated_at", table_name="tickets")
