@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.status import OPEN_STATUSES, Status
+from domain.status import AWAITING_ACK, OPEN_STATUSES, Status
 from domain.ticket import Actor, Ticket, TicketEvent
 from storage.cells import cell_of, cell_ranges
 from storage.models import Counter, FollowerRow, PhotoRow, TicketEventRow, TicketRow
@@ -36,6 +36,19 @@ class Photo:
     file_id: str
     file_unique_id: str
     sha256: str | None
+
+
+@dataclass(frozen=True)
+class TicketListing:
+    """Which tickets a list shows; every condition given must hold."""
+
+    statuses: frozenset[Status] = OPEN_STATUSES
+    department_ids: tuple[str, ...] | None = None
+    chat_id: int | None = None
+    assignee_id: int | None = None
+    follower_id: int | None = None
+    # Past a deadline at this instant: acknowledgement (while awaited) or resolution.
+    overdue_at: datetime | None = None
 
 
 class TicketRepository:
@@ -180,6 +193,58 @@ class TicketRepository:
 
     async def count(self) -> int:
         return int((await self.session.execute(select(func.count(TicketRow.id)))).scalar_one())
+
+    # -- workflow: schedules and lists ------------------------------------------------------
+
+    async def set_schedule(self, ticket: Ticket, *, ack_due_at: datetime | None,
+                           resolve_due_at: datetime | None,
+                           next_check_at: datetime | None) -> None:
+        """The ticket's deadlines, and when the workflow job should next look at it."""
+        row = await self.session.get(TicketRow, ticket.id)
+        assert row is not None
+        row.ack_due_at = ack_due_at
+        row.resolve_due_at = resolve_due_at
+        row.next_check_at = next_check_at
+
+    async def due_for_check(self, now: datetime, limit: int) -> list[int]:
+        """Numbers of tickets with scheduled work due; on PostgreSQL the rows stay locked for
+        this transaction and other workers skip them."""
+        query = (
+            select(TicketRow.number)
+            .where(TicketRow.next_check_at <= now)
+            .order_by(TicketRow.next_check_at, TicketRow.id)
+            .limit(limit)
+        )
+        if self.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return [int(n) for n in (await self.session.execute(query)).scalars()]
+
+    async def listing(self, wanted: TicketListing, *, offset: int,
+                      limit: int) -> tuple[list[TicketRow], int]:
+        """One page of tickets, oldest report first, and how many there are in all."""
+        conditions: list[Any] = [TicketRow.status.in_([s.value for s in wanted.statuses])]
+        if wanted.department_ids is not None:
+            conditions.append(TicketRow.department_id.in_(wanted.department_ids))
+        if wanted.chat_id is not None:
+            conditions.append(TicketRow.chat_id == wanted.chat_id)
+        if wanted.assignee_id is not None:
+            conditions.append(TicketRow.assignee_id == wanted.assignee_id)
+        if wanted.follower_id is not None:
+            conditions.append(TicketRow.id.in_(
+                select(FollowerRow.ticket_id).where(FollowerRow.user_id == wanted.follower_id)))
+        if wanted.overdue_at is not None:
+            waiting = [s.value for s in (*AWAITING_ACK, Status.REOPENED)]
+            conditions.append(or_(
+                and_(TicketRow.status.in_(waiting), TicketRow.ack_due_at < wanted.overdue_at),
+                TicketRow.resolve_due_at < wanted.overdue_at,
+            ))
+        total = (await self.session.execute(
+            select(func.count(TicketRow.id)).where(*conditions))).scalar_one()
+        rows = await self.session.execute(
+            select(TicketRow).where(*conditions)
+            .order_by(TicketRow.reported_at, TicketRow.number).offset(offset).limit(limit)
+        )
+        return list(rows.scalars()), int(total)
 
     # -- internals -------------------------------------------------------------------------
 
