@@ -94,7 +94,7 @@ class App:
 
         self.bot = self._bot()
         self.identity: Identity = await identify(self.bot)
-        self.messenger = TelegramMessenger(self.bot)
+        self.messenger = TelegramMessenger(self.bot, settings.telegram.request_timeout_s)
         self.processor = InboxProcessor(
             self.uows, self.core, {"telegram": self._decode_telegram}, self.timer,
             after_commit=self._after_commit)

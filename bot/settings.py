@@ -77,6 +77,7 @@ class TelegramSection(_Section):
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0:8443"
     poll_timeout_s: int = Field(25, ge=0, le=50)
+    request_timeout_s: float = Field(30, gt=0, le=300)
     limits: RateLimits = RateLimits()
 
     @field_validator("webhook_listen")

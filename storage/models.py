@@ -205,8 +205,12 @@ class InboxRow(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(Instant)
     processed_at: Mapped[datetime | None] = mapped_column(Instant)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
 
-    __table_args__ = (Index("ix_inbox_status_id", "status", "id"),)
+    __table_args__ = (
+        Index("ix_inbox_status_id", "status", "id"),
+        Index("ix_inbox_chat_message", "chat_id", "message_id"),
+    )
 
 
 class OutboxRow(Base):
@@ -238,10 +242,16 @@ class OutboxRow(Base):
 class MessageRefRow(Base):
     """Where a named bot message landed (a ticket's card, its announcement…)."""
 
+    # The highest message id known in the chat when this was sent: after a crash in mid-send,
+    # the ids above it are where the message would be if it arrived.
+    floor_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # A status line merged into another message: the id of the outbox row that carries it.
+    merged_into: Mapped[int | None] = mapped_column(BigInteger)
     __tablename__ = "message_refs"
     ref: Mapped[str] = mapped_column(String(96), primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int] = mapped_column(BigInteger)
+        Index("ix_outbox_chat_message", "chat_id", "message_id"),
     ticket_number: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(Instant)
 

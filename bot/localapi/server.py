@@ -132,6 +132,9 @@ class LocalBotApi(ClientApi):
         decision = self.faults.decide(name)
         if decision.delay:
             await asyncio.sleep(decision.delay)
+            if request.transport is None or request.transport.is_closing():
+                # The client gave up waiting: like a request lost on the way, it has no effect.
+                return web.Response(status=499)
         if decision.before:
             return self._fault_response(request, decision.before)
         try:

@@ -1,10 +1,12 @@
-"""Delivers the outbox: in order per chat, within the platform's limits, never lost.
+"""Delivers the outbox: in order per chat, within the platform's limits, never lost, never twice.
 
 Each round claims the first undelivered message of every chat whose lane is free (one short
-transaction), sends them concurrently, then records the results (another short transaction).
-A crash between the two leaves the rows "sending" until their lease runs out, and they are
-sent again: the only window in which a message can go out twice is the instant between the
-platform's answer and our commit.
+transaction), sends them concurrently and records each result as soon as it is known.
+
+A send whose outcome is unknown — the process died in mid-request, the answer was lost, the
+connection dropped, the server said 5xx — is not simply sent again: the platform may have
+delivered it. Such a message is first looked for (see `recovery.py`) among the messages above
+the highest id the chat had when it was first sent, and sent again only if it is not there.
 """
 
 from __future__ import annotations
@@ -12,55 +14,39 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from domain.clock import Clock
-from handlers.media import MEDIA_PREFIX, MediaStore
+from handlers.media import MediaStore
 from handlers.outbound import (
     AnswerButton,
     EditCaption,
     EditText,
     MessengerPort,
     NotModified,
-    Outgoing,
     PermanentFailure,
     RetryLater,
-    SendDocument,
-    SendPhoto,
     SendText,
     TargetGone,
     TransientFailure,
     from_payload,
+    to_payload,
 )
 from handlers.texts import Texts
 from storage.models import OutboxRow
-from storage.uow import UnitOfWorkFactory
+from storage.uow import UnitOfWork, UnitOfWorkFactory
 
+from .delivery import Job, deliver_once
 from .pacing import Limits, merge_lines, merge_threshold, reserve
+from .recovery import UNCERTAIN, find_delivered
 
 log = logging.getLogger(__name__)
 
 GLOBAL_LANE = 0
 LEASE = timedelta(seconds=45)
 MAX_BACKOFF_S = 300.0
-GIVE_UP_AFTER = timedelta(hours=24)
-
-
-@dataclass
-class _Job:
-    rows: list[OutboxRow]
-    message: Outgoing
-    send_at: float
-    reply_to_id: int | None = None
-    edit_id: int | None = None
-    merged_text: str | None = None
-    outcome: str = "sent"
-    message_id: int | None = None
-    error: str = ""
-    retry_in: float | None = None
-    extra: dict[str, object] = field(default_factory=dict)
+# With the backoff capped at five minutes, this many attempts span about a day.
+GIVE_UP_AFTER_ATTEMPTS = 300
 
 
 class OutboxSender:
@@ -78,19 +64,21 @@ class OutboxSender:
         self.wakeup = asyncio.Event()
         self.sent_count = 0
         self.merged_count = 0
+        self.recovered_count = 0
         self._lane_free_at: float | None = None
 
     def poke(self) -> None:
         self.wakeup.set()
 
     async def recover(self) -> None:
-        """After a crash of the only process (SQLite): no other worker can hold a lease."""
-        async with self.uows() as uow:
-            from sqlalchemy import update
+        """After a crash of the only process (SQLite): no other worker can hold a lease, so
+        messages caught in mid-send are due for a look at once."""
+        from sqlalchemy import update
 
+        async with self.uows() as uow:
             await uow.session.execute(
                 update(OutboxRow).where(OutboxRow.status == "sending")
-                .values(status="pending", claimed_until=None)
+                .values(claimed_until=None)
             )
             await uow.commit()
 
@@ -116,17 +104,16 @@ class OutboxSender:
     async def step(self) -> int:
         jobs = await self._claim()
         if jobs:
-            await asyncio.gather(*(self._deliver(job) for job in jobs))
-            await self._record(jobs)
+            await asyncio.gather(*(self._deliver_and_record(job) for job in jobs))
         return len(jobs)
 
     # -- claiming --------------------------------------------------------------------------
 
-    async def _claim(self) -> list[_Job]:
+    async def _claim(self) -> list[Job]:
         now = self.timer.now()
         epoch = now.timestamp()
-        jobs: list[_Job] = []
-        self._lane_free_at: float | None = None
+        jobs: list[Job] = []
+        self._lane_free_at = None
         async with self.uows() as uow:
             heads = await uow.outbox.heads(now, self.batch)
             if not heads:
@@ -135,7 +122,7 @@ class OutboxSender:
             for head in heads:
                 message = from_payload(head.kind, head.payload)
                 if isinstance(message, AnswerButton):
-                    jobs.append(_Job([head], message, epoch))
+                    jobs.append(Job(head, message, epoch))
                     continue
                 if global_lane is None:
                     global_lane = await uow.outbox.lane(GLOBAL_LANE)
@@ -143,29 +130,29 @@ class OutboxSender:
                 if lane.next_send_at > epoch:
                     self._note_lane(lane.next_send_at)
                     continue
-                job = _Job([head], message, epoch)
-                if head.merge_line is not None:
-                    await self._merge_backlog(uow, head, job)
+                job = Job(head, message, epoch)
+                if head.attempts == 0 and head.merge_line is not None:
+                    await self._merge_backlog(uow, job, now)
                 if not await self._resolve_targets(uow, job, now):
                     continue
-                chat_slot, _ = reserve(lane.next_send_at, epoch,
-                                               self.limits.interval(head.chat_id))
+                await self._prepare_recovery(uow, job)
+                interval = self.limits.interval(head.chat_id)
+                chat_slot, _ = reserve(lane.next_send_at, epoch, interval)
                 global_slot, _ = reserve(global_lane.next_send_at, epoch,
                                          self.limits.global_interval)
                 job.send_at = max(chat_slot, global_slot)
-                lane.next_send_at = job.send_at + self.limits.interval(head.chat_id)
+                lane.next_send_at = job.send_at + interval * (1 + len(job.probe_ids))
                 global_lane.next_send_at = job.send_at + self.limits.global_interval
                 jobs.append(job)
             for job in jobs:
                 lease = datetime.fromtimestamp(job.send_at, now.tzinfo) + LEASE
-                await uow.outbox.claim([r.id for r in job.rows], lease)
+                await uow.outbox.claim([job.row.id], lease)
             await uow.commit()
         return jobs
 
-    async def _merge_backlog(self, uow: object, head: OutboxRow, job: _Job) -> None:
-        from storage.uow import UnitOfWork
-
-        assert isinstance(uow, UnitOfWork)
+    async def _merge_backlog(self, uow: UnitOfWork, job: Job, now: datetime) -> None:
+        """A queue longer than the chat's pace allows becomes one message."""
+        head = job.row
         threshold = merge_threshold(self.limits.interval(head.chat_id))
         backlog = await uow.outbox.mergeable_after(head, 60)
         if len(backlog) + 1 < threshold:
@@ -173,18 +160,20 @@ class OutboxSender:
         rows = [head, *backlog]
         text, used = merge_lines(self.texts("outbox.merged_header"),
                                  [r.merge_line or "" for r in rows])
-        if used >= 2:
-            job.rows = rows[:used]
-            job.merged_text = text
+        if used < 2:
+            return
+        # The head becomes the merged message for good, so a retry sends the same text.
+        job.message = SendText(chat_id=head.chat_id, text=text)
+        head.kind, head.payload, head.merge_line, head.ref = (
+            job.message.kind, to_payload(job.message), None, None)
+        await uow.outbox.absorb([r.id for r in rows[1:used]], into=head.id, now=now)
+        self.merged_count += used - 1
 
-    async def _resolve_targets(self, uow: object, job: _Job, now: datetime) -> bool:
+    async def _resolve_targets(self, uow: UnitOfWork, job: Job, now: datetime) -> bool:
         """Find the platform ids of the messages replied to or edited; False skips the row."""
-        from storage.uow import UnitOfWork
-
-        assert isinstance(uow, UnitOfWork)
         message = job.message
         target = getattr(message, "target", None) or getattr(message, "reply_to", None)
-        if target is None or job.merged_text is not None:
+        if target is None:
             return True
         message_id = target.message_id
         if message_id is None and target.ref is not None:
@@ -193,69 +182,61 @@ class OutboxSender:
         if isinstance(message, EditText | EditCaption):
             if message_id is None:
                 # The message was merged into another or never delivered: nothing to edit.
-                await uow.outbox.mark_sent([r.id for r in job.rows], None, now, status="skipped")
+                await uow.outbox.mark_sent([job.row.id], None, now, status="skipped")
                 return False
             job.edit_id = message_id
         else:
             job.reply_to_id = message_id
         return True
 
+    async def _prepare_recovery(self, uow: UnitOfWork, job: Job) -> None:
+        """Remember where the message would land; if its fate is unknown, plan the search."""
+        if not job.creates_message:
+            return
+        row = job.row
+        if row.floor_message_id is None:
+            highest = [await uow.outbox.highest_message_id(row.chat_id),
+                       await uow.inbox.highest_message_id(row.chat_id)]
+            row.floor_message_id = max((h for h in highest if h is not None), default=0)
+        if row.status == "sending" or row.last_error.startswith(UNCERTAIN):
+            known = await uow.outbox.message_ids_above(row.chat_id, row.floor_message_id)
+            known |= await uow.inbox.message_ids_above(row.chat_id, row.floor_message_id)
+            job.plan_probes(row.floor_message_id, known)
+
     # -- delivering ----------------------------------------------------------------------
 
-    async def _deliver(self, job: _Job) -> None:
+    async def _deliver_and_record(self, job: Job) -> None:
         async with self.semaphore:
             wait = job.send_at - self.timer.now().timestamp()
             if wait > 0:
                 await self.timer.sleep(wait)
             try:
-                job.message_id = await self._send(job)
+                if job.probe_ids:
+                    job.message_id = await find_delivered(self.port, job, self.timer,
+                                                          self.limits.interval(job.chat_id))
+                    if job.message_id is not None:
+                        self.recovered_count += 1
+                if job.message_id is None:
+                    job.message_id = await deliver_once(self.port, self.media, job)
             except NotModified:
                 job.outcome = "sent"
             except TargetGone as error:
                 job.outcome, job.error = "skipped", str(error)
             except RetryLater as error:
+                # Refused before it took effect: nothing was delivered.
                 job.outcome, job.error = "retry", str(error)
                 job.retry_in = error.seconds + random.uniform(0, 0.5)
             except TransientFailure as error:
-                job.outcome, job.error = "retry", str(error)
-                attempts = max(r.attempts for r in job.rows)
-                job.retry_in = min(MAX_BACKOFF_S, 2.0 ** attempts) * random.uniform(0.5, 1.5)
+                job.outcome, job.error = "retry", f"{UNCERTAIN}{error}"
+                job.retry_in = min(MAX_BACKOFF_S, 2.0 ** job.row.attempts) * random.uniform(
+                    0.5, 1.5)
             except PermanentFailure as error:
                 job.outcome, job.error = await self._fallback(job, error)
+        await self._record(job)
 
-    async def _send(self, job: _Job) -> int | None:
-        message = job.message
-        if job.merged_text is not None:
-            assert isinstance(message, SendText)
-            merged = SendText(chat_id=message.chat_id, text=job.merged_text)
-            return await self.port.send_text(merged, None)
-        match message:
-            case SendText():
-                return await self.port.send_text(message, job.reply_to_id)
-            case SendPhoto():
-                data = None
-                if message.photo.startswith(MEDIA_PREFIX):
-                    data = self.media.get(message.photo.removeprefix(MEDIA_PREFIX))
-                    if data is None:
-                        raise PermanentFailure("the stored photo is missing")
-                return await self.port.send_photo(message, job.reply_to_id, data)
-            case SendDocument():
-                data = await asyncio.to_thread(Path(message.path).read_bytes)
-                return await self.port.send_document(message, job.reply_to_id, data)
-            case EditText():
-                assert job.edit_id is not None
-                await self.port.edit_text(message, job.edit_id)
-                return job.edit_id
-            case EditCaption():
-                assert job.edit_id is not None
-                await self.port.edit_caption(message, job.edit_id)
-                return job.edit_id
-            case AnswerButton():
-                await self.port.answer_button(message)
-                return None
-        raise PermanentFailure(f"unknown outgoing message {message!r}")
+    async def _fallback(self, job: Job, error: PermanentFailure) -> tuple[str, str]:
+        from handlers.outbound import SendPhoto
 
-    async def _fallback(self, job: _Job, error: PermanentFailure) -> tuple[str, str]:
         message = job.message
         if isinstance(message, SendPhoto) and message.fallback_text:
             # The words matter more than the picture: send them on their own.
@@ -274,56 +255,47 @@ class OutboxSender:
 
     # -- recording -----------------------------------------------------------------------
 
-    async def _record(self, jobs: list[_Job]) -> None:
+    async def _record(self, job: Job) -> None:
         now = self.timer.now()
+        row_id, chat_id = job.row.id, job.chat_id
         async with self.uows() as uow:
-            for job in jobs:
-                ids = [r.id for r in job.rows]
-                if job.outcome == "sent":
-                    await uow.outbox.mark_sent(ids[:1], job.message_id, now)
-                    if len(ids) > 1:
-                        await uow.outbox.mark_sent(ids[1:], job.message_id, now, status="merged")
-                        self.merged_count += len(ids) - 1
-                    self.sent_count += 1
-                    await self._remember(uow, job, now)
-                elif job.outcome == "retry":
-                    first = min(r.created_at for r in job.rows)
-                    if now - first > GIVE_UP_AFTER:
-                        await uow.outbox.mark_failed(ids, job.error, now)
-                        log.error("message given up after a day of retries",
-                                  extra={"chat_id": job.rows[0].chat_id, "error": job.error})
-                        continue
+            if job.outcome == "sent":
+                await uow.outbox.mark_sent([row_id], job.message_id, now)
+                await uow.outbox.mark_absorbed_sent(row_id, job.message_id)
+                self.sent_count += 1
+                await self._remember(uow, job, now)
+            elif job.outcome == "retry":
+                if job.row.attempts >= GIVE_UP_AFTER_ATTEMPTS:
+                    await uow.outbox.mark_failed([row_id], job.error, now)
+                    log.error("message given up after a day of retries",
+                              extra={"chat_id": chat_id, "error": job.error[:200]})
+                else:
                     at = now + timedelta(seconds=job.retry_in or 1.0)
-                    await uow.outbox.mark_retry(ids, at, job.error)
-                    if job.rows[0].chat_id != GLOBAL_LANE:
-                        lane = await uow.outbox.lane(job.rows[0].chat_id)
+                    await uow.outbox.mark_retry([row_id], at, job.error)
+                    if chat_id != GLOBAL_LANE:
+                        lane = await uow.outbox.lane(chat_id)
                         lane.next_send_at = max(lane.next_send_at, at.timestamp())
                     log.warning("send postponed", extra={
-                        "chat_id": job.rows[0].chat_id, "retry_in_s": round(job.retry_in or 0, 2),
+                        "chat_id": chat_id, "retry_in_s": round(job.retry_in or 0, 2),
                         "error": job.error[:200]})
-                elif job.outcome == "skipped":
-                    await uow.outbox.mark_sent(ids, None, now, status="skipped")
-                else:
-                    await uow.outbox.mark_failed(ids, job.error, now)
-                    log.error("message refused by the platform", extra={
-                        "chat_id": job.rows[0].chat_id, "kind": job.rows[0].kind,
-                        "error": job.error[:300]})
+            elif job.outcome == "skipped":
+                await uow.outbox.mark_sent([row_id], None, now, status="skipped")
+            else:
+                await uow.outbox.mark_failed([row_id], job.error, now)
+                log.error("message refused by the platform", extra={
+                    "chat_id": chat_id, "kind": job.row.kind, "error": job.error[:300]})
             await uow.commit()
 
-    async def _remember(self, uow: object, job: _Job, now: datetime) -> None:
-        from storage.uow import UnitOfWork
-
-        assert isinstance(uow, UnitOfWork)
-        if job.message_id is None or job.merged_text is not None:
+    async def _remember(self, uow: UnitOfWork, job: Job, now: datetime) -> None:
+        if job.message_id is None or not job.creates_message:
             return
         message = job.message
         ticket = getattr(message, "ticket", None)
         ref = getattr(message, "ref", None)
-        chat_id = job.rows[0].chat_id
         if ref is None and ticket is not None:
-            ref = f"msg:{chat_id}:{job.message_id}"
+            ref = f"msg:{job.chat_id}:{job.message_id}"
         if ref is not None:
-            await uow.refs.remember(ref, chat_id, job.message_id, now, ticket_number=ticket)
+            await uow.refs.remember(ref, job.chat_id, job.message_id, now, ticket_number=ticket)
 
     def _note_lane(self, free_at: float) -> None:
         if self._lane_free_at is None or free_at < self._lane_free_at:

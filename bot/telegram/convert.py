@@ -39,22 +39,23 @@ def parse_update(raw: dict[str, Any]) -> Update:
     return Update.model_validate(raw)
 
 
-def dedup_key(raw: dict[str, Any]) -> tuple[str, int | None]:
-    """A key unique per platform event, and the chat it belongs to.
+def dedup_key(raw: dict[str, Any]) -> tuple[str, int | None, int | None]:
+    """A key unique per platform event, the chat it belongs to and its message id.
 
     Telegram may resend an update under a new update_id after a restart on its side; the
     message identity (chat + message id, or the callback id) catches that.
     """
     if message := raw.get("message"):
         chat_id = message["chat"]["id"]
-        return f"m:{chat_id}:{message['message_id']}", chat_id
+        return f"m:{chat_id}:{message['message_id']}", chat_id, message["message_id"]
     if edited := raw.get("edited_message"):
         chat_id = edited["chat"]["id"]
-        return f"e:{chat_id}:{edited['message_id']}:{edited.get('edit_date', 0)}", chat_id
+        key = f"e:{chat_id}:{edited['message_id']}:{edited.get('edit_date', 0)}"
+        return key, chat_id, edited["message_id"]
     if callback := raw.get("callback_query"):
         chat = (callback.get("message") or {}).get("chat") or {}
-        return f"c:{callback['id']}", chat.get("id")
-    return f"u:{raw['update_id']}", None
+        return f"c:{callback['id']}", chat.get("id"), None
+    return f"u:{raw['update_id']}", None, None
 
 
 def to_event(update: Update, bot_id: int, bot_username: str) -> Event | None:

@@ -67,7 +67,7 @@ class TelegramMessenger:
         sent = await self._call(lambda: self.bot.send_message(
             chat_id=message.chat_id, text=message.text, reply_markup=markup,
             reply_parameters=_reply(reply_to_id), link_preview_options=_NO_PREVIEW,
-            request_timeout=int(self.timeout),
+            request_timeout=self.timeout,
         ))
         return sent.message_id
 
@@ -77,7 +77,7 @@ class TelegramMessenger:
         sent = await self._call(lambda: self.bot.send_photo(
             chat_id=message.chat_id, photo=photo, caption=message.caption or None,
             reply_markup=_inline(message.buttons), reply_parameters=_reply(reply_to_id),
-            request_timeout=int(self.timeout),
+            request_timeout=self.timeout,
         ))
         return sent.message_id
 
@@ -86,7 +86,7 @@ class TelegramMessenger:
         sent = await self._call(lambda: self.bot.send_document(
             chat_id=message.chat_id, document=BufferedInputFile(data, filename=message.filename),
             caption=message.caption or None, reply_parameters=_reply(reply_to_id),
-            request_timeout=int(self.timeout),
+            request_timeout=self.timeout,
         ))
         return sent.message_id
 
@@ -94,34 +94,34 @@ class TelegramMessenger:
         await self._call(lambda: self.bot.edit_message_text(
             text=message.text, chat_id=message.chat_id, message_id=message_id,
             reply_markup=_inline(message.buttons), link_preview_options=_NO_PREVIEW,
-            request_timeout=int(self.timeout),
+            request_timeout=self.timeout,
         ))
 
     async def edit_caption(self, message: EditCaption, message_id: int) -> None:
         await self._call(lambda: self.bot.edit_message_caption(
             caption=message.caption, chat_id=message.chat_id, message_id=message_id,
-            reply_markup=_inline(message.buttons), request_timeout=int(self.timeout),
+            reply_markup=_inline(message.buttons), request_timeout=self.timeout,
         ))
 
     async def answer_button(self, message: AnswerButton) -> None:
         await self._call(lambda: self.bot.answer_callback_query(
             callback_query_id=message.callback_id, text=message.text or None,
-            show_alert=message.alert, request_timeout=int(self.timeout),
+            show_alert=message.alert, request_timeout=self.timeout,
         ))
 
     async def download(self, file_id: str) -> bytes:
         file = await self._call(lambda: self.bot.get_file(file_id,
-                                                         request_timeout=int(self.timeout)))
+                                                         request_timeout=self.timeout))
         if not file.file_path:
             raise PermanentFailure("the file has no download path")
         buffer = BytesIO()
         await self._call(lambda: self.bot.download_file(file.file_path, destination=buffer,
-                                                        timeout=int(self.timeout)))
+                                                        timeout=self.timeout))
         return buffer.getvalue()
 
     async def _call(self, request: Callable[[], Awaitable[T]]) -> T:
         try:
-            return await asyncio.wait_for(request(), timeout=self.timeout + 5)
+            return await asyncio.wait_for(request(), timeout=self.timeout + 2)
         except TelegramRetryAfter as error:
             raise RetryLater(float(error.retry_after), error.message) from error
         except TelegramBadRequest as error:

@@ -30,9 +30,10 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 def incoming(raw: dict[str, Any]) -> IncomingUpdate:
-    key, chat_id = dedup_key(raw)
+    key, chat_id, message_id = dedup_key(raw)
     return IncomingUpdate(update_id=int(raw["update_id"]), dedup_key=key, chat_id=chat_id,
-                          payload={"platform": "telegram", "update": raw})
+                          payload={"platform": "telegram", "update": raw},
+                          message_id=message_id)
 
 
 async def store(uows: UnitOfWorkFactory, timer: Clock, raws: list[dict[str, Any]]) -> int:

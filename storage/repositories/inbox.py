@@ -20,6 +20,7 @@ class IncomingUpdate:
     dedup_key: str
     chat_id: int | None
     payload: dict[str, Any]
+    message_id: int | None = None
 
 
 class InboxRepository:
@@ -33,6 +34,7 @@ class InboxRepository:
             return 0
         statement = insert_ignoring_conflicts(self.dialect, InboxRow).values([
             {"update_id": u.update_id, "dedup_key": u.dedup_key, "chat_id": u.chat_id,
+             "message_id": u.message_id,
              "payload": u.payload, "received_at": now, "status": "pending", "attempts": 0,
              "last_error": ""}
             for u in updates
@@ -89,6 +91,19 @@ class InboxRepository:
             update(InboxRow).where(InboxRow.id == row_id)
             .values(status="failed", last_error=error[:2000], processed_at=now)
         )
+
+    async def highest_message_id(self, chat_id: int) -> int | None:
+        found = await self.session.execute(
+            select(func.max(InboxRow.message_id)).where(InboxRow.chat_id == chat_id)
+        )
+        return found.scalar_one_or_none()
+
+    async def message_ids_above(self, chat_id: int, floor: int) -> set[int]:
+        found = await self.session.execute(
+            select(InboxRow.message_id).where(InboxRow.chat_id == chat_id,
+                                              InboxRow.message_id > floor)
+        )
+        return {int(m) for m in found.scalars() if m is not None}
 
     async def counts(self) -> dict[str, int]:
         rows = await self.session.execute(

@@ -109,6 +109,34 @@ class OutboxRepository:
             .values(status="failed", last_error=error[:2000], sent_at=now, claimed_until=None)
         )
 
+    async def absorb(self, row_ids: list[int], *, into: int, now: datetime) -> None:
+        """Lines merged into the head message `into`: delivered when it is."""
+        if row_ids:
+            await self.session.execute(
+                update(OutboxRow).where(OutboxRow.id.in_(row_ids))
+                .values(status="merged", sent_at=now, claimed_until=None, merged_into=into)
+            )
+
+    async def mark_absorbed_sent(self, head_id: int, message_id: int | None) -> None:
+        await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.merged_into == head_id)
+            .values(message_id=message_id)
+        )
+
+    async def highest_message_id(self, chat_id: int) -> int | None:
+        found = await self.session.execute(
+            select(func.max(OutboxRow.message_id)).where(OutboxRow.chat_id == chat_id)
+        )
+        return found.scalar_one_or_none()
+
+    async def message_ids_above(self, chat_id: int, floor: int) -> set[int]:
+        found = await self.session.execute(
+            select(OutboxRow.message_id).where(OutboxRow.chat_id == chat_id,
+                                               OutboxRow.message_id > floor)
+        )
+        return {int(m) for m in found.scalars() if m is not None}
+
     async def get(self, row_id: int) -> OutboxRow | None:
         return await self.session.get(OutboxRow, row_id)
 

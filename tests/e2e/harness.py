@@ -104,9 +104,11 @@ class Harness:
         self.sections = sections
         self.app: App | None = None
 
-    async def start(self) -> Harness:
+    async def start(self, before_bot: Callable[[LocalBotApi], None] | None = None) -> Harness:
         await self.server.start()
         self._populate()
+        if before_bot is not None:
+            before_bot(self.server)
         self.settings = test_settings(self.database_url, self.tmp_path / "media",
                                       self.server.base_url, **self.sections)
         await self.start_bot()

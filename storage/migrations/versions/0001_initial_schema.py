@@ -62,6 +62,7 @@ def upgrade() -> None:
             nullable=False,
         ),
         sa.Column("update_id", sa.BigInteger(), nullable=False),
+        sa.Column("message_id", sa.BigInteger(), nullable=True),
         sa.Column("dedup_key", sa.String(length=96), nullable=False),
         sa.Column("chat_id", sa.BigInteger(), nullable=True),
         sa.Column(
@@ -80,6 +81,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("update_id", name=op.f("uq_inbox_update_id")),
     )
     op.create_index("ix_inbox_status_id", "inbox", ["status", "id"], unique=False)
+    op.create_index("ix_inbox_chat_message", "inbox", ["chat_id", "message_id"], unique=False)
 
     op.create_table(
         "job_runs",
@@ -124,10 +126,13 @@ def upgrade() -> None:
         sa.Column("message_id", sa.BigInteger(), nullable=True),
         sa.Column("ref", sa.String(length=96), nullable=True),
         sa.Column("merge_line", sa.Text(), nullable=True),
+        sa.Column("floor_message_id", sa.BigInteger(), nullable=True),
+        sa.Column("merged_into", sa.BigInteger(), nullable=True),
         sa.Column("last_error", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
     )
     op.create_index("ix_outbox_status_chat_id", "outbox", ["status", "chat_id", "id"], unique=False)
+    op.create_index("ix_outbox_chat_message", "outbox", ["chat_id", "message_id"], unique=False)
 
     op.create_table(
         "pending_reports",
@@ -377,5 +382,7 @@ def downgrade() -> None:
     op.drop_table("counters")
     op.drop_table("chat_lanes")
     op.drop_index(op.f("ix_apscheduler_jobs_next_run_time", table_name="apscheduler_jobs"))
+    op.drop_index("ix_outbox_chat_message", table_name="outbox")
 
     op.drop_table("apscheduler_jobs")
+    op.drop_index("ix_inbox_chat_message", table_name="inbox")

@@ -1,0 +1,79 @@
+"""One attempt at delivering one outbox message through the port."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handlers.media import MEDIA_PREFIX, MediaStore
+from handlers.outbound import (
+    AnswerButton,
+    EditCaption,
+    EditText,
+    MessengerPort,
+    Outgoing,
+    PermanentFailure,
+    SendDocument,
+    SendPhoto,
+    SendText,
+)
+from storage.models import OutboxRow
+
+# How far above the chat's highest known id a lost message is looked for.
+MAX_PROBES = 30
+
+
+@dataclass
+class Job:
+    row: OutboxRow
+    message: Outgoing
+    send_at: float
+    reply_to_id: int | None = None
+    edit_id: int | None = None
+    message_id: int | None = None
+    outcome: str = "sent"
+    error: str = ""
+    retry_in: float | None = None
+    probe_ids: list[int] = field(default_factory=list)
+
+    @property
+    def chat_id(self) -> int:
+        return self.row.chat_id
+
+    @property
+    def creates_message(self) -> bool:
+        return isinstance(self.message, SendText | SendPhoto | SendDocument)
+
+    def plan_probes(self, floor: int, known: set[int]) -> None:
+        """The ids where this message may have landed: above the floor, not known already."""
+        self.probe_ids = [k for k in range(floor + 1, floor + 1 + MAX_PROBES) if k not in known]
+
+
+async def deliver_once(port: MessengerPort, media: MediaStore, job: Job) -> int | None:
+    message = job.message
+    match message:
+        case SendText():
+            return await port.send_text(message, job.reply_to_id)
+        case SendPhoto():
+            data = None
+            if message.photo.startswith(MEDIA_PREFIX):
+                data = media.get(message.photo.removeprefix(MEDIA_PREFIX))
+                if data is None:
+                    raise PermanentFailure("the stored photo is missing")
+            return await port.send_photo(message, job.reply_to_id, data)
+        case SendDocument():
+            data = await asyncio.to_thread(Path(message.path).read_bytes)
+            return await port.send_document(message, job.reply_to_id, data)
+        case EditText():
+            assert job.edit_id is not None
+            await port.edit_text(message, job.edit_id)
+            return job.edit_id
+        case EditCaption():
+            assert job.edit_id is not None
+            await port.edit_caption(message, job.edit_id)
+            return job.edit_id
+        case AnswerButton():
+            await port.answer_button(message)
+            return None
+    raise PermanentFailure(f"unknown outgoing message {message!r}")

@@ -1,0 +1,95 @@
+"""A flaky platform: 5xx, 429, timeouts, dropped connections and lost answers.
+
+Every outgoing message still arrives exactly once and in order per chat, and the bot never
+trips the platform's flood limits.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from bot.localapi.faults import FaultPlan
+from bot.localapi.limits import FloodLimits
+from bot.settings import RateLimits
+from tests.e2e.harness import GROUP, OTHER_GROUP, ROADS_CHAT, ROADS_STAFF, Harness, jpeg
+
+SENDING = frozenset({"sendMessage", "sendPhoto", "editMessageText", "editMessageCaption",
+                     "answerCallbackQuery"})
+REPORTS = 60
+CARD = re.compile(r"#(\d{4}) ")
+
+
+def spot(index: int) -> tuple[float, float]:
+    # A grid 90 m apart inside the district, so no report duplicates another.
+    return 39.900 + 0.0008 * (index % 40), 116.430 + 0.0011 * (index // 40)
+
+
+async def test_every_message_once_and_in_order_despite_faults(database_url, tmp_path, clock):
+    harness = Harness(
+        database_url, tmp_path, clock,
+        server_limits=FloodLimits(per_chat_per_second=40, per_group_per_minute=2400,
+                                  global_per_second=400),
+        limits=RateLimits(per_chat_interval_s=0.03, group_per_minute=2000, global_per_second=300),
+        telegram={"request_timeout_s": 0.6},
+    )
+    await harness.start()
+    server = harness.server
+    try:
+        server.set_faults(FaultPlan(
+            server_error_rate=0.07, server_error_code=502, too_many_requests_rate=0.07,
+            retry_after=1, slow_rate=0.05, slow_seconds=1.2, drop_rate=0.05,
+            fail_after_effect_rate=0.06, methods=SENDING, seed=20261127))
+        reports = []
+        for index in range(REPORTS):
+            chat = GROUP if index % 2 else OTHER_GROUP
+            user = 3100 + index % 7
+            server.register_user(user, f"骑手{index % 7}", language_code="zh")
+            server.set_member_status(chat, user, "member")
+            lat, lon = spot(index)
+            if index % 3 == 0:
+                await server.post_photo(chat, user, jpeg((index, 80, 160)), f"路面鼓包 {index}")
+                report = await server.post_location(chat, user, lat, lon)
+                report_id = report.message_id - 1
+            else:
+                report = await server.post_venue(chat, user, lat, lon, f"路面鼓包 {index}",
+                                                 "东湖路")
+                report_id = report.message_id
+            reports.append((chat, report_id))
+        await harness.settle(within=180)
+
+        for chat, report_id in reports:
+            cards = [m for m in server.bot_messages(chat) if m.reply_to_message_id == report_id
+                     and m.inline_keyboard]
+            assert len(cards) == 1, (chat, report_id, harness.bot_texts(chat))
+
+        announced = Counter(
+            int(match.group(1)) for m in server.bot_messages(ROADS_CHAT)
+            if (match := CARD.search((m.text or m.caption or "").split("\n")[0])))
+        assert sorted(announced) == list(range(1, REPORTS + 1))
+        assert set(announced.values()) == {1}
+
+        for chat in (GROUP, OTHER_GROUP):
+            numbers = [int(m.group(1)) for msg in server.bot_messages(chat)
+                       if msg.inline_keyboard
+                       and (m := CARD.search((msg.text or "").split("\n")[0]))]
+            assert numbers == sorted(numbers), "cards arrive in the order tickets were filed"
+
+        # Buttons under the same weather: each press answered once, each card edited.
+        for number in range(1, 11):
+            card = harness.card(number, GROUP if number % 2 else OTHER_GROUP)
+            await server.press_button(card.chat_id, card.message_id, ROADS_STAFF,
+                                      text="✅ 受理")
+        await harness.settle(within=180)
+        for number in range(1, 11):
+            assert "已受理" in harness.card(number, GROUP if number % 2 else OTHER_GROUP).text
+        answers = Counter(a.get("callback_query_id") for a in server.callback_answers())
+        assert len(answers) == 10 and set(answers.values()) == {1}
+
+        injected = server.faults.injected
+        assert all(injected[kind] > 0 for kind in injected), injected
+        assert server.flood_violations == 0
+        assert harness.app.sender.recovered_count > 0, "lost answers were found, not resent"
+    finally:
+        server.clear_faults()
+        await harness.stop()
