@@ -195,6 +195,7 @@ class InboxRow(Base):
     __tablename__ = "inbox"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     update_id: Mapped[int] = mapped_column(BigInteger, unique=True)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
     # Unique per platform event (chat + message, callback id…): a resent update is ignored.
     dedup_key: Mapped[str] = mapped_column(String(96), unique=True)
     chat_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -205,7 +206,6 @@ class InboxRow(Base):
     claimed_until: Mapped[datetime | None] = mapped_column(Instant)
     processed_at: Mapped[datetime | None] = mapped_column(Instant)
     last_error: Mapped[str] = mapped_column(Text, default="")
-    message_id: Mapped[int | None] = mapped_column(BigInteger)
 
     __table_args__ = (
         Index("ix_inbox_status_id", "status", "id"),
@@ -232,26 +232,26 @@ class OutboxRow(Base):
     ref: Mapped[str | None] = mapped_column(String(96))
     # Short status lines may be merged into one message when a group's budget is spent.
     merge_line: Mapped[str | None] = mapped_column(Text)
+    # The highest message id known in the chat when this was sent: after a crash in mid-send,
+    # the ids above it are where the message would be if it arrived.
+    floor_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    # A status line merged into another message: the id of the outbox row that carries it.
+    merged_into: Mapped[int | None] = mapped_column(BigInteger)
     last_error: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (
         Index("ix_outbox_status_chat_id", "status", "chat_id", "id"),
+        Index("ix_outbox_chat_message", "chat_id", "message_id"),
     )
 
 
 class MessageRefRow(Base):
     """Where a named bot message landed (a ticket's card, its announcement…)."""
 
-    # The highest message id known in the chat when this was sent: after a crash in mid-send,
-    # the ids above it are where the message would be if it arrived.
-    floor_message_id: Mapped[int | None] = mapped_column(BigInteger)
-    # A status line merged into another message: the id of the outbox row that carries it.
-    merged_into: Mapped[int | None] = mapped_column(BigInteger)
     __tablename__ = "message_refs"
     ref: Mapped[str] = mapped_column(String(96), primary_key=True)
     chat_id: Mapped[int] = mapped_column(BigInteger)
     message_id: Mapped[int] = mapped_column(BigInteger)
-        Index("ix_outbox_chat_message", "chat_id", "message_id"),
     ticket_number: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(Instant)
 

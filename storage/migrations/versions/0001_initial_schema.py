@@ -369,6 +369,7 @@ def downgrade() -> None:
     op.drop_index("ix_pending_reports_album", table_name="pending_reports")
 
     op.drop_table("pending_reports")
+    op.drop_index("ix_outbox_chat_message", table_name="outbox")
     op.drop_index("ix_outbox_status_chat_id", table_name="outbox")
 
     op.drop_table("outbox")
@@ -376,13 +377,12 @@ def downgrade() -> None:
 
     op.drop_table("message_refs")
     op.drop_table("job_runs")
+    op.drop_index("ix_inbox_chat_message", table_name="inbox")
     op.drop_index("ix_inbox_status_id", table_name="inbox")
 
     op.drop_table("inbox")
     op.drop_table("counters")
     op.drop_table("chat_lanes")
     op.drop_index(op.f("ix_apscheduler_jobs_next_run_time", table_name="apscheduler_jobs"))
-    op.drop_index("ix_outbox_chat_message", table_name="outbox")
 
     op.drop_table("apscheduler_jobs")
-    op.drop_index("ix_inbox_chat_message", table_name="inbox")
