@@ -1,0 +1,1 @@
+"""The digest: daily and weekly summaries with a chart, /digest, /stats and /export."""

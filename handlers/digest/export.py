@@ -1,0 +1,132 @@
+"""Exports of tickets and their timelines: an xlsx workbook or a pair of CSV files.
+
+- xlsx: one workbook with a sheet "tickets" and a sheet "events" (continued in "events 2"…
+  past a sheet's row limit). Times are the bot's local time (Excel has no time zones).
+- csv: a directory with tickets.csv and events.csv, UTF-8 with a byte-order mark so that
+  spreadsheet programs read Chinese right. Times are ISO 8601 with their UTC offset.
+The column names are the stored field names, the same in every language.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from datetime import datetime, tzinfo
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from handlers.digest.export_source import (
+    EVENT_COLUMNS,
+    TICKET_COLUMNS,
+    ExportSize,
+    Row,
+    event_rows,
+    ticket_rows,
+)
+from handlers.digest.period import Period
+from storage.uow import UnitOfWork
+
+XLSX_MAX_ROWS = 1_048_576
+WriteRow = Callable[[Row], None]
+
+
+class ExportWriter(Protocol):
+    def sheet(self, name: str, header: Sequence[str]) -> WriteRow: ...
+
+    def close(self) -> None: ...
+
+
+async def write_export(uow: UnitOfWork, period: Period, tz: tzinfo, writer: ExportWriter,
+                       progress: Callable[[int], None] | None = None) -> ExportSize:
+    counts = []
+    for name, header, rows in (("tickets", TICKET_COLUMNS, ticket_rows(uow, period, tz)),
+                               ("events", EVENT_COLUMNS, event_rows(uow, period, tz))):
+        write = writer.sheet(name, header)
+        count = 0
+        async for row in rows:
+            write(row)
+            count += 1
+            if progress is not None:
+                progress(1)
+        counts.append(count)
+    writer.close()
+    return ExportSize(*counts)
+
+
+class CsvExport:
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        self.directory = directory
+        self.files: list[IO[str]] = []
+
+    def path(self, name: str) -> Path:
+        return self.directory / f"{name}.csv"
+
+    def sheet(self, name: str, header: Sequence[str]) -> WriteRow:
+        handle = self.path(name).open("w", encoding="utf-8-sig", newline="")
+        self.files.append(handle)
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        return lambda row: writer.writerow([_csv_value(v) for v in row])
+
+    def close(self) -> None:
+        for handle in self.files:
+            handle.close()
+
+
+class XlsxExport:
+    def __init__(self, target: Path | IO[bytes]) -> None:
+        self.target = target
+        self.book = Workbook(write_only=True)
+
+    def sheet(self, name: str, header: Sequence[str]) -> WriteRow:
+        return _RollingSheet(self.book, name, header)
+
+    def close(self) -> None:
+        self.book.save(self.target)
+
+
+class _RollingSheet:
+    """A sheet that continues in "<name> 2", "<name> 3"… when it reaches the row limit."""
+
+    def __init__(self, book: Workbook, name: str, header: Sequence[str]) -> None:
+        self.book, self.name, self.header = book, name, list(header)
+        self.part = 0
+        self._next_sheet()
+
+    def _next_sheet(self) -> None:
+        self.part += 1
+        title = self.name if self.part == 1 else f"{self.name} {self.part}"
+        self.sheet = self.book.create_sheet(title)
+        self.sheet.append(self.header)
+        self.rows = 1
+
+    def __call__(self, row: Row) -> None:
+        if self.rows >= XLSX_MAX_ROWS:
+            self._next_sheet()
+        self.sheet.append([_xlsx_cell(self.sheet, v) for v in row])
+        self.rows += 1
+
+
+def _csv_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return "" if value is None else value
+
+
+def _xlsx_cell(sheet: Any, value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=None)
+    if not isinstance(value, str):
+        return value
+    text = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if text.startswith("="):
+        # A report that starts with "=" is text, never a formula for the spreadsheet to run.
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"
+        return cell
+    return text
