@@ -1,0 +1,84 @@
+"""`liaison-bot sandbox`: the bot, a simulated Telegram and a group-chat page on this machine.
+
+`liaison-bot run` lands here too when no token is configured, so a newcomer sees Liaison work
+before they have a bot or a group.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import webbrowser
+from typing import Any
+
+from bot.logging_setup import configure_logging
+from bot.settings import Settings, load_settings, split_listen
+from handlers.texts import Texts
+
+log = logging.getLogger(__name__)
+
+
+def register(sub: Any) -> None:
+    sandbox = sub.add_parser(
+        "sandbox", help="try the bot in a local web page, no Telegram token needed",
+        description="Start a simulated Telegram server on this machine with the configured "
+                    "people and chats, run the bot against it, and serve a web page that is "
+                    "the group chat: post as a rider, switch to staff, press the buttons.")
+    sandbox.add_argument("--listen", metavar="HOST:PORT",
+                         help="address of the page (default: sandbox.listen, 127.0.0.1:8080)")
+    sandbox.add_argument("--open", dest="open_browser", action="store_true",
+                         help="open the page in the default browser")
+    sandbox.add_argument("--database", metavar="URL",
+                         help="database to use instead of a temporary SQLite file")
+    sandbox.set_defaults(func=run_sandbox)
+
+
+def run_sandbox(args: argparse.Namespace) -> int:
+    settings = load_settings(args.config)
+    configure_logging(settings.logging.level, settings.logging.format)
+    if args.listen:
+        split_listen(args.listen)  # a typo stops here with a clear message
+    return serve_sandbox(settings, args)
+
+
+def serve_sandbox(settings: Settings, args: argparse.Namespace) -> int:
+    """Run the sandbox until Ctrl+C or SIGTERM."""
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(settings, args))
+    return 0
+
+
+async def _serve(settings: Settings, args: argparse.Namespace) -> None:
+    from bot.sandbox import Sandbox
+
+    sandbox = Sandbox(settings, listen=getattr(args, "listen", None),
+                      database_url=getattr(args, "database", None))
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await sandbox.start()
+        print(banner(sandbox), flush=True)
+        if getattr(args, "open_browser", False) and sandbox.page_url:
+            webbrowser.open(sandbox.page_url)
+        await stop.wait()
+        log.info("stopping the sandbox")
+    finally:
+        await sandbox.stop()
+
+
+def banner(sandbox: Any) -> str:
+    texts = Texts(sandbox.settings.bot.language)
+    lines = ["", texts("sandbox.banner.title"),
+             texts("sandbox.banner.page", url=sandbox.page_url)]
+    wanted = sandbox.listen
+    if sandbox.page_url and not sandbox.page_url.endswith(":" + wanted.rsplit(":", 1)[-1]):
+        lines.append(texts("sandbox.banner.port_moved", wanted=wanted, url=sandbox.page_url))
+    lines += [texts("sandbox.banner.api", url=sandbox.server.base_url),
+              texts("sandbox.banner.database", database=sandbox.database_label),
+              texts("sandbox.banner.stop"), ""]
+    return "\n".join(lines)

@@ -1,0 +1,137 @@
+"""`Sandbox`: the local Bot API server, the production bot against it, and the page.
+
+The bot runs through exactly the code it runs in production (aiogram over HTTP, the database,
+the scheduler); only the Bot API address and the token differ. The data lives in a temporary
+folder unless a database is given, because the local server forgets its chats on exit and a
+kept database would point at messages that no longer exist.
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from aiohttp import web
+from pydantic import SecretStr
+
+from bot.app import App
+from bot.localapi import FloodLimits, LocalBotApi
+from bot.sandbox.cast import Cast
+from bot.sandbox.scene import greet, populate
+from bot.sandbox.web import build_page_app, start_site
+from bot.settings import RateLimits, Settings, split_listen
+from domain.clock import Clock, FakeClock
+
+# Pacing scaled down for tests and the demo; the interactive sandbox keeps Telegram's numbers.
+FAST_SERVER = FloodLimits(per_chat_per_second=1000, per_group_per_minute=60000,
+                          global_per_second=10000)
+FAST_BOT = RateLimits(per_chat_interval_s=0.001, group_per_minute=50000, global_per_second=5000)
+
+
+def new_token() -> str:
+    return f"{secrets.randbelow(10**9) + 7 * 10**9}:{secrets.token_urlsafe(27)}"
+
+
+class Sandbox:
+    def __init__(self, settings: Settings, *, listen: str | None = None,
+                 database_url: str | None = None, clock: Clock | None = None,
+                 fast: bool = False, page: bool = True) -> None:
+        self.base_settings = settings
+        self.listen = listen or settings.sandbox.listen
+        # The default page address may be taken; an address the user chose may not.
+        self.listen_fallback = listen is None
+        self.database_url = database_url
+        self.clock = clock
+        self.fast = fast
+        self.with_page = page
+        self.cast = Cast(settings)
+        self.token = new_token()
+        self.workdir: Path | None = None
+        self.server: LocalBotApi | None = None
+        self.app: App | None = None
+        self.page_runner: web.AppRunner | None = None
+        self.page_url: str | None = None
+
+    async def start(self) -> Sandbox:
+        host, port = split_listen(self.base_settings.sandbox.api_listen)
+        self.server = LocalBotApi(
+            token=self.token, clock=self.clock, host=host, port=port,
+            limits=FAST_SERVER if self.fast else FloodLimits(),
+            bot_username="liaison_sandbox_bot", bot_first_name="Liaison",
+            can_read_all_group_messages=False)
+        await self.server.start()
+        populate(self.server, self.cast, self.base_settings.bot.language)
+        self.settings = self._bot_settings(self.server.base_url)
+        self.app = App(self.settings, clock=self.clock)
+        await self.app.start()
+        await greet(self.server, self.cast)
+        await self.settle()
+        if self.with_page:
+            page = build_page_app(self.server, self.cast, self.settings)
+            self.page_runner, self.page_url = await start_site(page, self.listen,
+                                                               self.listen_fallback)
+        return self
+
+    def _bot_settings(self, api_base_url: str) -> Settings:
+        base = self.base_settings
+        self.workdir = Path(tempfile.mkdtemp(prefix="liaison-sandbox-"))
+        database_url = self.database_url or f"sqlite+aiosqlite:///{self.workdir}/liaison.db"
+        media_dir = self.workdir / "media"
+        limits = FAST_BOT if self.fast else base.telegram.limits
+        telegram = base.telegram.model_copy(update={
+            "token": SecretStr(self.token), "api_base_url": api_base_url, "mode": "polling",
+            "poll_timeout_s": 10, "limits": limits})
+        return base.model_copy(update={
+            "telegram": telegram,
+            "database": base.database.model_copy(update={"url": database_url}),
+            "media": base.media.model_copy(update={"dir": media_dir}),
+        })
+
+    @property
+    def database_label(self) -> str:
+        if self.database_url is None and self.workdir is not None:
+            return f"SQLite {self.workdir / 'liaison.db'} (temporary)"
+        # Never print a password that may be in the URL.
+        return self.settings.database.url.split("://")[0] + "://…@" + \
+            self.settings.database.url.split("@")[-1]
+
+    async def stop(self) -> None:
+        if self.page_runner is not None:
+            await self.page_runner.cleanup()
+        if self.app is not None:
+            await self.app.stop()
+        if self.server is not None:
+            await self.server.stop()
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+
+    async def __aenter__(self) -> Sandbox:
+        return await self.start()
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.stop()
+
+    # -- waiting, for the demo and tests ---------------------------------------------------
+
+    async def settle(self, within: float = 30.0) -> None:
+        """Wait until the bot has taken every update, handled it and sent every reply."""
+        assert self.server is not None and self.app is not None
+        await self.server.wait_for_no_pending_updates(within=within)
+        await self.app.idle(within)
+
+    async def later(self, delta: timedelta) -> None:
+        """Let business time pass (fake clock only) and run the scheduled work that fell due."""
+        assert isinstance(self.clock, FakeClock) and self.app is not None
+        self.clock.advance(delta)
+        scheduler = self.app.scheduler
+        # Date and calendar jobs fall due in the scheduler's thread as in production; the
+        # periodic round also runs here, awaited, so its replies are in before we settle.
+        # (Jobs are safe to run twice, so meeting the scheduler's own round is harmless.)
+        scheduler.aps.wakeup()
+        await scheduler.runner.run_periodic()
+        await self.settle()
+

@@ -1,0 +1,180 @@
+// The sandbox page: a group chat where you act as any rider, staff member or supervisor.
+
+import { refreshComposer, setReply, setupComposer } from "./composer.js";
+import { renderMessages, resetTimeFormat } from "./messages.js";
+import {
+  api, chatInfo, chatMessages, el, isStaff, persona, roleLabel, state, t, toast,
+} from "./state.js";
+
+const $ = (id) => document.getElementById(id);
+const remembered = (key) => localStorage.getItem(`liaison-sandbox.${key}`);
+const remember = (key, value) => localStorage.setItem(`liaison-sandbox.${key}`, String(value));
+
+async function loadTexts(lang) {
+  state.texts = await api(`/sandbox/texts/${lang}.json`);
+  state.lang = lang;
+  document.documentElement.lang = lang;
+  resetTimeFormat();
+  for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
+  for (const node of document.querySelectorAll("[data-t-placeholder]")) {
+    node.placeholder = t(node.dataset.tPlaceholder);
+  }
+  for (const node of document.querySelectorAll("[data-t-title]")) node.title = t(node.dataset.tTitle);
+  for (const button of document.querySelectorAll("[data-lang]")) {
+    button.classList.toggle("active", button.dataset.lang === lang);
+  }
+  document.title = t("title");
+}
+
+function fillPersonas() {
+  const select = $("persona");
+  const riders = state.setup.people.filter((p) => p.rider);
+  const groups = [el("optgroup", { label: t("group_riders") },
+    riders.map((p) => el("option", { value: p.id }, `${p.name} · ${t("role_rider")}`)))];
+  const listed = new Set(riders.map((p) => p.id));
+  for (const chat of state.setup.chats) {
+    if (chat.kind !== "department") continue;
+    const members = state.setup.people.filter((p) => !listed.has(p.id)
+      && p.posts.some((post) => post.department_id === chat.department_id));
+    members.forEach((p) => listed.add(p.id));
+    groups.push(el("optgroup", { label: chat.title }, members.map((p) =>
+      el("option", { value: p.id }, `${p.name} · ${roleLabel(p)}`))));
+  }
+  const others = state.setup.people.filter((p) => !listed.has(p.id));
+  if (others.length) {
+    groups.push(el("optgroup", { label: t("group_others") }, others.map((p) =>
+      el("option", { value: p.id }, `${p.name} · ${roleLabel(p) || "—"}`))));
+  }
+  select.replaceChildren(...groups);
+  select.value = String(state.personaId);
+}
+
+function chatEntry(chat) {
+  const unread = state.unread.get(chat.id) || 0;
+  return el("button", {
+    type: "button", class: `chat-entry ${chat.id === state.chatId ? "active" : ""}`,
+    "data-chat-id": chat.id, onclick: () => openChat(chat.id),
+  }, el("span", { class: "chat-name" }, chat.title),
+  unread ? el("span", { class: "badge" }, String(unread)) : null);
+}
+
+function renderChats() {
+  const sections = [["liaison", "chats_liaison"], ["department", "chats_department"],
+    ["admins", "chats_admins"]];
+  const nodes = [];
+  for (const [kind, key] of sections) {
+    const chats = state.setup.chats.filter((c) => c.kind === kind);
+    if (chats.length) nodes.push(el("h3", {}, t(key)), ...chats.map(chatEntry));
+  }
+  nodes.push(el("h3", {}, t("chats_private")), chatEntry(chatInfo(state.personaId)));
+  $("chats").replaceChildren(...nodes);
+}
+
+function renderHeader() {
+  const chat = chatInfo(state.chatId);
+  $("chat-title").textContent = chat?.title ?? "";
+  const me = persona();
+  $("chat-sub").textContent = t("you_are", { name: me.name, role: roleLabel(me) });
+  const digest = $("digest");
+  digest.hidden = chat?.kind === "private";
+  const poster = isStaff(me) ? me : persona(chat?.digest_as);
+  digest.textContent = `📋 ${t("digest_now")}`;
+  digest.title = poster ? t("digest_hint", { name: poster.name }) : "";
+}
+
+function render() {
+  renderChats();
+  renderHeader();
+  renderMessages($("messages"), state.chatId, setReply);
+}
+
+async function loadChat(chatId) {
+  try {
+    const { messages } = await api(`/_client/chats/${chatId}/messages`);
+    const known = chatMessages(chatId);
+    for (const view of messages) known.set(view.message_id, view);
+  } catch {
+    // A private chat nobody opened yet has no history; it appears with the first message.
+  }
+  state.loaded.add(chatId);
+}
+
+async function openChat(chatId) {
+  state.chatId = chatId;
+  state.unread.delete(chatId);
+  remember("chat", chatId);
+  setReply(null);
+  if (!state.loaded.has(chatId)) await loadChat(chatId);
+  render();
+}
+
+function changePersona(id) {
+  const wasPrivate = chatInfo(state.chatId)?.kind === "private";
+  state.personaId = id;
+  remember("persona", id);
+  refreshComposer();
+  if (wasPrivate) openChat(id);
+  else render();
+}
+
+function received(view, isNew) {
+  const messages = chatMessages(view.chat_id);
+  messages.set(view.message_id, view);
+  if (view.chat_id === state.chatId) {
+    renderMessages($("messages"), state.chatId, setReply);
+  } else if (isNew && view.from.id !== state.personaId) {
+    state.unread.set(view.chat_id, (state.unread.get(view.chat_id) || 0) + 1);
+    renderChats();
+  }
+}
+
+function listen() {
+  const events = new EventSource("/_client/events");
+  const connection = $("connection");
+  events.onopen = () => {
+    connection.className = "connection up";
+    connection.textContent = t("connected");
+  };
+  events.onerror = () => {
+    connection.className = "connection down";
+    connection.textContent = t("disconnected");
+  };
+  events.addEventListener("message", (e) => received(JSON.parse(e.data).message, true));
+  events.addEventListener("edited", (e) => received(JSON.parse(e.data).message, false));
+  events.addEventListener("deleted", (e) => received(JSON.parse(e.data).message, false));
+  events.addEventListener("callback_answer", (e) => {
+    const answer = JSON.parse(e.data);
+    if (answer.text) toast(t("bot_answer", { text: answer.text }), answer.show_alert ? "alert" : "info");
+  });
+}
+
+async function start() {
+  state.setup = await api("/sandbox/setup.json");
+  await loadTexts(remembered("lang") || state.setup.language);
+  const people = state.setup.people;
+  const savedPersona = Number(remembered("persona"));
+  state.personaId = people.some((p) => p.id === savedPersona) ? savedPersona
+    : people.find((p) => p.rider)?.id ?? people[0].id;
+  const savedChat = Number(remembered("chat"));
+  const chatIds = state.setup.chats.map((c) => c.id);
+  state.chatId = chatIds.includes(savedChat) ? savedChat : chatIds[0] ?? state.personaId;
+  fillPersonas();
+  setupComposer();
+  $("persona").addEventListener("change", (e) => changePersona(Number(e.target.value)));
+  for (const button of document.querySelectorAll("[data-lang]")) {
+    button.addEventListener("click", async () => {
+      remember("lang", button.dataset.lang);
+      await loadTexts(button.dataset.lang);
+      fillPersonas();
+      refreshComposer();
+      render();
+    });
+  }
+  listen();
+  await openChat(state.chatId);
+  document.body.dataset.ready = "true";
+}
+
+start().catch((error) => {
+  document.body.prepend(el("p", { class: "fatal" }, String(error)));
+});

@@ -1,0 +1,246 @@
+"""The demo: the rider who saw a road bulge at 12:00, replayed on a fake clock.
+
+Everything is done as the people would do it: posting in the chats and pressing buttons found
+by their visible text on the bot's messages, so the story follows the bot as it grows. When a
+step does not happen, the demo stops there and says which step and what the bot did instead.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from bot.localapi.models import StoredMessage
+from bot.sandbox.pictures import road_bulge, road_level
+from bot.sandbox.session import Sandbox
+from bot.sandbox.transcript import Transcript
+from bot.settings import SAMPLE_CONFIG, Settings, load_settings
+from domain.clock import FakeClock
+from handlers.texts import Texts
+
+STORY_START = datetime(2026, 6, 1, 4, 0, tzinfo=UTC)  # 12:00 in Beijing, a Monday
+BULGE_AT = (39.9207, 116.4731)  # a street in Donghu
+REPORT_CAPTION = "东湖路这里路面鼓起一个大包，像是货车压出来的，电动车骑过去很危险"
+RESOLVE_NOTE = "已铣刨重铺，路面恢复平整"
+
+# The reporter's follow-up buttons are recognised by their words, in either language.
+CONFIRM_WORDS = re.compile(r"修好|已修复|解决了|已解决|确认|fixed|yes", re.IGNORECASE)
+NEGATIVE_WORDS = re.compile(r"没|未|不|not|no\b|n't", re.IGNORECASE)
+RATING_WORDS = re.compile(r"满意|satisf", re.IGNORECASE)
+PARTIAL_WORDS = re.compile(r"基本|mostly|partly|somewhat", re.IGNORECASE)
+
+
+class StepFailed(Exception):
+    pass
+
+
+@dataclass
+class DemoResult:
+    lines: list[str] = field(default_factory=list)
+    failed_step: str | None = None
+    reason: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.failed_step is None
+
+
+async def play_demo(out: Callable[[str], None] = print,
+                    settings: Settings | None = None) -> DemoResult:
+    """Plays the story in the built-in sample district and returns what was printed."""
+    settings = settings or load_settings(SAMPLE_CONFIG)
+    clock = FakeClock(STORY_START)
+    async with Sandbox(settings, clock=clock, fast=True, page=False) as sandbox:
+        story = Story(sandbox, clock, out)
+        return await story.play()
+
+
+class Story:
+    def __init__(self, sandbox: Sandbox, clock: FakeClock, out: Callable[[str], None]) -> None:
+        assert sandbox.server is not None
+        self.sandbox = sandbox
+        self.server = sandbox.server
+        self.clock = clock
+        settings = sandbox.settings
+        self.tz = settings.bot.tz
+        self.bot_texts = Texts(settings.bot.language)
+        self.texts = self.bot_texts
+        self.transcript = Transcript(self.server, sandbox.cast, self.texts, self.tz, out)
+        cast = sandbox.cast
+        self.rider = cast.riders[0]
+        self.group = next(c.id for c in cast.chats if c.kind == "liaison")
+        roads = next(d for d in settings.departments if "road" in d.categories)
+        self.roads_chat = roads.chat_id
+        staff = cast.first_with(roads.id, "staff")
+        assert staff is not None and self.roads_chat is not None
+        self.staff = staff
+        self.overseer = settings.admins.user_ids[0] if settings.admins.user_ids else staff.id
+        self.card_label = "#0001"
+
+    async def play(self) -> DemoResult:
+        say = self.transcript.say
+        say(self.texts("sandbox.demo.title"))
+        say(self.texts("sandbox.demo.clock_note"))
+        steps = (("report", self.report), ("route", self.route),
+                 ("acknowledge", self.acknowledge), ("resolve", self.resolve),
+                 ("confirm", self.confirm), ("rate", self.rate), ("digest", self.digest))
+        result = DemoResult(self.transcript.lines)
+        for name, step in steps:
+            try:
+                await step()
+            except (StepFailed, TimeoutError, ValueError) as error:
+                self.transcript.catch_up()
+                result.failed_step, result.reason = name, str(error)
+                say("")
+                say(self.texts("sandbox.demo.step_failed",
+                               step=self.texts(f"sandbox.demo.step_{name}"), reason=error))
+                return result
+            self.transcript.catch_up()
+        say("")
+        say(self.texts("sandbox.demo.done", span=self.hours_minutes(timedelta(hours=5))))
+        return result
+
+    # -- the steps -------------------------------------------------------------------------
+
+    async def report(self) -> None:
+        await self.server.post_photo(self.group, self.rider.id, road_bulge(), REPORT_CAPTION)
+        await self.server.post_location(self.group, self.rider.id, *BULGE_AT)
+        await self.sandbox.settle()
+        card = self.card()
+        if card is None:
+            raise StepFailed(f"no card {self.card_label} in the group; the bot said: "
+                             f"{self.bot_said(self.group)}")
+
+    async def route(self) -> None:
+        announced = [m for m in self.server.bot_messages(self.roads_chat)
+                     if self.card_label in (m.text or m.caption or "")]
+        if not announced:
+            raise StepFailed(f"nothing about {self.card_label} in the department chat")
+
+    async def acknowledge(self) -> None:
+        await self.pass_time(timedelta(minutes=7))
+        label = self.bot_texts("button.acknowledge")
+        found = self.button_on_ticket(self.roads_chat, label)
+        if found is None:
+            raise StepFailed(f"no {label!r} button on the department's card")
+        await self.press(self.roads_chat, found, self.staff.id, label)
+        self.require_card_status("acknowledged")
+
+    async def resolve(self) -> None:
+        await self.pass_time(STORY_START + timedelta(hours=5) - self.clock.now())
+        caption = f"/resolve {int(self.card_label.lstrip('#'))} {RESOLVE_NOTE}"
+        mark = self.server.mark()
+        await self.server.post_photo(self.roads_chat, self.staff.id, road_level(), caption)
+        await self.sandbox.settle()
+        self.require_card_status("resolved", chat_for_reason=self.roads_chat, after=mark)
+
+    async def confirm(self) -> None:
+        await self.pass_time(timedelta(minutes=3))
+        found = self.reporter_button(lambda text: bool(CONFIRM_WORDS.search(text))
+                                     and not NEGATIVE_WORDS.search(text)
+                                     and not RATING_WORDS.search(text))
+        if found is None:
+            raise StepFailed("the reporter was offered no 'fixed' button; buttons seen: "
+                             f"{self.reporter_buttons() or 'none'}")
+        await self.press(*found)
+
+    async def rate(self) -> None:
+        found = self.reporter_button(lambda text: bool(RATING_WORDS.search(text))
+                                     and not PARTIAL_WORDS.search(text)
+                                     and not NEGATIVE_WORDS.search(text.replace("满意", "")))
+        if found is None:
+            raise StepFailed("the reporter was offered no rating buttons; buttons seen: "
+                             f"{self.reporter_buttons() or 'none'}")
+        await self.press(*found)
+
+    async def digest(self) -> None:
+        await self.pass_time(timedelta(minutes=5))
+        mark = self.server.mark()
+        await self.server.post_text(self.group, self.overseer, "/digest")
+        await self.sandbox.settle()
+        replies = [m for chat in (self.group, self.overseer)
+                   for m in self.server.bot_messages(chat) if m.changed_seq > mark]
+        if not replies:
+            raise StepFailed("the bot did not answer /digest")
+        span = self.hours_minutes(timedelta(hours=5))
+        if not any(span in (m.text or m.caption or "") for m in replies):
+            raise StepFailed(f"the digest does not show {span!r}: "
+                             f"{self.bot_said(self.group, after=mark)}")
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def hours_minutes(self, span: timedelta) -> str:
+        minutes = int(span.total_seconds() // 60)
+        return self.bot_texts("time.hours_minutes", hours=minutes // 60, minutes=minutes % 60)
+
+    async def pass_time(self, delta: timedelta) -> None:
+        await self.sandbox.later(delta)
+        at = self.clock.now().astimezone(self.tz).strftime("%H:%M")
+        self.transcript.note(self.texts("sandbox.demo.time_passes", time=at))
+
+    async def press(self, chat_id: int, message: StoredMessage, user_id: int,
+                    label: str) -> None:
+        spec = self.sandbox.cast.chat(chat_id)
+        where = spec.title if spec else self.texts("sandbox.demo.private",
+                                                   name=self.sandbox.cast.persona(chat_id).name)
+        self.transcript.note(self.texts("sandbox.demo.pressed", chat=where, button=label,
+                                        name=self.sandbox.cast.persona(user_id).name))
+        await self.server.press_button(chat_id, message.message_id, user_id, text=label)
+        await self.sandbox.settle()
+
+    def card(self) -> StoredMessage | None:
+        for message in self.server.bot_messages(self.group):
+            first = (message.text or message.caption or "").split("\n")[0]
+            if self.card_label in first and message.inline_keyboard:
+                return message
+        return None
+
+    def require_card_status(self, status: str, chat_for_reason: int | None = None,
+                            after: int = 0) -> None:
+        wanted = self.bot_texts(f"status.{status}")
+        card = self.card()
+        first = (card.text or card.caption or "").split("\n")[0] if card else ""
+        if wanted not in first:
+            chat = chat_for_reason or self.group
+            raise StepFailed(f"the card shows {first!r}, not {wanted!r}; the bot said: "
+                             f"{self.bot_said(chat, after=after)}")
+
+    def button_on_ticket(self, chat_id: int, label: str) -> StoredMessage | None:
+        for message in reversed(self.server.bot_messages(chat_id)):
+            if self.card_label in (message.text or message.caption or "") and any(
+                    button.get("text") == label
+                    for row in message.inline_keyboard for button in row):
+                return message
+        return None
+
+    def reporter_chats(self) -> tuple[int, ...]:
+        return (self.rider.id, self.group)
+
+    def reporter_buttons(self) -> list[str]:
+        return [button.get("text", "") for chat in self.reporter_chats()
+                for message in self.server.bot_messages(chat)
+                for row in message.inline_keyboard for button in row
+                if "callback_data" in button and self.card_label not in
+                (message.text or message.caption or "").split("\n")[0]]
+
+    def reporter_button(self, wanted: Callable[[str], bool]
+                        ) -> tuple[int, StoredMessage, int, str] | None:
+        """The newest button for the reporter (privately or in the group) that fits."""
+        for chat in self.reporter_chats():
+            for message in reversed(self.server.bot_messages(chat)):
+                for row in message.inline_keyboard:
+                    for button in row:
+                        text = button.get("text", "")
+                        if "callback_data" in button and wanted(text):
+                            return chat, message, self.rider.id, text
+        return None
+
+    def bot_said(self, chat_id: int, after: int = 0) -> str:
+        """The bot's newest words in a chat (sent or edited after `after`), for failures."""
+        messages = [m for m in self.server.bot_messages(chat_id) if m.changed_seq > after]
+        if not messages:
+            return "nothing"
+        last = messages[-1]
+        return repr((last.text or last.caption or last.kind)[:160])

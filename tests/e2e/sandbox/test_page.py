@@ -1,0 +1,92 @@
+"""The sandbox page in headless Chromium: a rider reports, staff work the card, it changes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.async_api import Page, expect
+
+from bot.sandbox.pictures import road_bulge
+from handlers import registry
+from handlers.texts import Texts
+from tests.e2e.harness import ROADS_CHAT, ROADS_STAFF
+
+pytestmark = pytest.mark.browser
+
+TEXTS = Texts("zh")
+WAIT_MS = 15_000
+OUTSIDE = re.compile(r"^https?://(?!127\.0\.0\.1[:/])")
+BULGE = (39.912, 116.482)  # a street in Donghu, away from the place markers
+
+
+def card(page: Page):
+    """The ticket's card: the bot's message about #0001 that carries buttons."""
+    return page.locator("li.message.bot", has_text="#0001").filter(
+        has=page.locator(".keyboard")).first
+
+
+async def open_page(browser, url: str) -> Page:
+    context = await browser.new_context(viewport={"width": 1400, "height": 900})
+    # Offline on purpose: map tiles must be optional.
+    await context.route(OUTSIDE, lambda route: route.abort())
+    page = await context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.errors = errors  # type: ignore[attr-defined]
+    await page.goto(url, wait_until="domcontentloaded")
+    await page.wait_for_selector("body[data-ready=true]", timeout=WAIT_MS)
+    return page
+
+
+async def report_as_rider(page: Page) -> None:
+    await page.set_input_files("#photo-input", files=[
+        {"name": "bulge.jpg", "mimeType": "image/jpeg", "buffer": road_bulge()}])
+    await page.fill("#caption", "路面鼓包，电动车骑过去容易摔")
+    await page.click("#photo-send")
+    await expect(page.locator("li.message.mine img.photo")).to_be_visible(timeout=WAIT_MS)
+
+    await page.click("#location-open")
+    point = await page.evaluate("([lat, lon]) => window.sandboxMap.pixelFor(lat, lon)",
+                                list(BULGE))
+    await page.mouse.click(point["x"], point["y"])
+    assert abs(float(await page.input_value("#lat")) - BULGE[0]) < 0.001
+    assert abs(float(await page.input_value("#lon")) - BULGE[1]) < 0.001
+    assert await page.input_value("#place") == "", "a free click is not a known place"
+    await page.click("#location-send")
+    await expect(page.locator("li.message.mine .location")).to_be_visible(timeout=WAIT_MS)
+
+
+async def resolve_as_staff(page: Page) -> None:
+    """Whatever the card offers: its resolve button, a choice after it, or the command."""
+    await card(page).get_by_role("button", name=TEXTS("button.resolve")).click()
+    resolved = TEXTS("status.resolved")
+    try:
+        await expect(card(page)).to_contain_text(resolved, timeout=3000)
+        return
+    except AssertionError:
+        pass
+    await page.fill("#text", "/resolve 1 已铣刨重铺，路面平整")
+    await page.click("#composer button[type=submit]")
+    await expect(card(page)).to_contain_text(resolved, timeout=WAIT_MS)
+
+
+async def test_report_acknowledge_and_resolve_on_the_page(sandbox, browser, artifacts):
+    page = await open_page(browser, sandbox.page_url)
+    await report_as_rider(page)
+    await expect(card(page)).to_contain_text(TEXTS("status.assigned"), timeout=WAIT_MS)
+    await expect(card(page)).to_contain_text("道路养护所")
+
+    await page.select_option("#persona", str(ROADS_STAFF))
+    await card(page).get_by_role("button", name=TEXTS("button.acknowledge")).click()
+    await expect(card(page)).to_contain_text(TEXTS("status.acknowledged"), timeout=WAIT_MS)
+
+    if "resolve" in registry.COMMANDS:  # the staff workflow is installed
+        await resolve_as_staff(page)
+    await page.screenshot(path=artifacts / "sandbox-group.png")
+
+    await page.click(f"[data-chat-id='{ROADS_CHAT}']")
+    await expect(page.locator("li.message.bot", has_text="#0001").first).to_be_visible(
+        timeout=WAIT_MS)
+    await page.screenshot(path=artifacts / "sandbox-department.png")
+    assert page.errors == []  # type: ignore[attr-defined]

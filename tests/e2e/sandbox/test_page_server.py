@@ -1,0 +1,55 @@
+"""The page's server without a browser: the page, its setup, its texts, the shared client API."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from handlers.texts import placeholders
+
+
+async def get_json(url: str) -> dict:
+    async with aiohttp.ClientSession() as session, session.get(url) as response:
+        assert response.status == 200, url
+        return await response.json()
+
+
+async def test_the_page_and_its_setup_are_served(sandbox):
+    async with aiohttp.ClientSession() as session, session.get(sandbox.page_url) as response:
+        assert response.status == 200
+        assert "app.js" in await response.text()
+    setup = await get_json(f"{sandbox.page_url}/sandbox/setup.json")
+    riders = [p for p in setup["people"] if p["rider"]]
+    assert len(riders) == 2
+    zhang = next(p for p in setup["people"] if p["name"] == "张师傅")
+    assert zhang["posts"][0]["department_id"] == "roads"
+    kinds = {chat["kind"] for chat in setup["chats"]}
+    assert kinds == {"liaison", "department", "admins"}
+    assert {a["name"] for a in setup["areas"]} >= {"东湖社区 Donghu", "西坝社区 Xiba"}
+    assert setup["places"], "places are offered as locations"
+
+
+async def test_chats_are_populated_with_the_bot_as_admin(sandbox):
+    chats = await get_json(f"{sandbox.page_url}/_client/chats")
+    titles = {chat.get("title") for chat in chats["chats"]}
+    assert {"东湖社区联络群", "道路养护所", "街道管理员群"} <= titles
+    assert sandbox.server.world.chats[-1001000000001].members[sandbox.server.bot.id] \
+        == "administrator"
+
+
+async def test_both_languages_have_the_same_page_texts(sandbox):
+    zh = await get_json(f"{sandbox.page_url}/sandbox/texts/zh.json")
+    en = await get_json(f"{sandbox.page_url}/sandbox/texts/en.json")
+    assert zh.keys() == en.keys()
+    for key in zh:
+        assert placeholders(zh[key]) == placeholders(en[key]), key
+
+
+async def test_a_post_through_the_page_reaches_the_bot(sandbox):
+    rider = sandbox.cast.riders[0].id
+    url = f"{sandbox.page_url}/_client/chats/-1001000000001/messages"
+    async with aiohttp.ClientSession() as session, \
+            session.post(url, json={"user_id": rider, "text": "/help"}) as response:
+        assert response.status == 200
+    await sandbox.settle()
+    replies = [m.text or "" for m in sandbox.server.bot_messages(-1001000000001)]
+    assert any("报告问题" in text for text in replies)
