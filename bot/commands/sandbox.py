@@ -11,11 +11,12 @@ import asyncio
 import contextlib
 import logging
 import signal
+import sys
 import webbrowser
 from typing import Any
 
 from bot.logging_setup import configure_logging
-from bot.settings import Settings, load_settings, split_listen
+from bot.settings import ConfigError, Settings, load_settings, split_listen
 from handlers.texts import Texts
 
 log = logging.getLogger(__name__)
@@ -40,14 +41,22 @@ def run_sandbox(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     configure_logging(settings.logging.level, settings.logging.format)
     if args.listen:
-        split_listen(args.listen)  # a typo stops here with a clear message
+        try:
+            split_listen(args.listen)
+        except ValueError as error:
+            raise ConfigError("--listen", str(error)) from None
     return serve_sandbox(settings, args)
 
 
 def serve_sandbox(settings: Settings, args: argparse.Namespace) -> int:
     """Run the sandbox until Ctrl+C or SIGTERM."""
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(_serve(settings, args))
+    try:
+        with contextlib.suppress(KeyboardInterrupt):
+            asyncio.run(_serve(settings, args))
+    except OSError as error:
+        # Usually the page's address is taken or not ours to use; no traceback for that.
+        print(f"liaison-bot: the sandbox could not start: {error}", file=sys.stderr)
+        return 1
     return 0
 
 

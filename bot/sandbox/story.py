@@ -158,7 +158,8 @@ class Story:
     async def digest(self) -> None:
         await self.pass_time(timedelta(minutes=5))
         mark = self.server.mark()
-        await self.server.post_text(self.group, self.overseer, "/digest")
+        # The day is not over: today's figures, not the default (yesterday's).
+        await self.server.post_text(self.group, self.overseer, "/digest today")
         await self.sandbox.settle()
         replies = [m for chat in (self.group, self.overseer)
                    for m in self.server.bot_messages(chat) if m.changed_seq > mark]

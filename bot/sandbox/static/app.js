@@ -1,6 +1,6 @@
 // The sandbox page: a group chat where you act as any rider, staff member or supervisor.
 
-import { refreshComposer, setReply, setupComposer } from "./composer.js";
+import { DIGEST_COMMAND, refreshComposer, setReply, setupComposer } from "./composer.js";
 import { renderMessages, resetTimeFormat } from "./messages.js";
 import {
   api, chatInfo, chatMessages, el, isStaff, persona, roleLabel, state, t, toast,
@@ -26,11 +26,19 @@ async function loadTexts(lang) {
   document.title = t("title");
 }
 
+// A person with unread private messages gets a bell, so a rider's follow-up from the bot is
+// noticed while acting as staff.
+function personaLabel(person) {
+  const unread = person.id === state.personaId ? 0 : state.unread.get(person.id) || 0;
+  const role = person.rider ? t("role_rider") : roleLabel(person) || "—";
+  return `${person.name} · ${role}${unread ? ` 🔔${unread}` : ""}`;
+}
+
 function fillPersonas() {
   const select = $("persona");
   const riders = state.setup.people.filter((p) => p.rider);
   const groups = [el("optgroup", { label: t("group_riders") },
-    riders.map((p) => el("option", { value: p.id }, `${p.name} · ${t("role_rider")}`)))];
+    riders.map((p) => el("option", { value: p.id }, personaLabel(p))))];
   const listed = new Set(riders.map((p) => p.id));
   for (const chat of state.setup.chats) {
     if (chat.kind !== "department") continue;
@@ -38,12 +46,12 @@ function fillPersonas() {
       && p.posts.some((post) => post.department_id === chat.department_id));
     members.forEach((p) => listed.add(p.id));
     groups.push(el("optgroup", { label: chat.title }, members.map((p) =>
-      el("option", { value: p.id }, `${p.name} · ${roleLabel(p)}`))));
+      el("option", { value: p.id }, personaLabel(p)))));
   }
   const others = state.setup.people.filter((p) => !listed.has(p.id));
   if (others.length) {
     groups.push(el("optgroup", { label: t("group_others") }, others.map((p) =>
-      el("option", { value: p.id }, `${p.name} · ${roleLabel(p) || "—"}`))));
+      el("option", { value: p.id }, personaLabel(p)))));
   }
   select.replaceChildren(...groups);
   select.value = String(state.personaId);
@@ -79,7 +87,7 @@ function renderHeader() {
   digest.hidden = chat?.kind === "private";
   const poster = isStaff(me) ? me : persona(chat?.digest_as);
   digest.textContent = `📋 ${t("digest_now")}`;
-  digest.title = poster ? t("digest_hint", { name: poster.name }) : "";
+  digest.title = poster ? t("digest_hint", { name: poster.name, command: DIGEST_COMMAND }) : "";
 }
 
 function render() {
@@ -111,6 +119,7 @@ async function openChat(chatId) {
 function changePersona(id) {
   const wasPrivate = chatInfo(state.chatId)?.kind === "private";
   state.personaId = id;
+  fillPersonas();
   remember("persona", id);
   refreshComposer();
   if (wasPrivate) openChat(id);
@@ -125,20 +134,22 @@ function received(view, isNew) {
   } else if (isNew && view.from.id !== state.personaId) {
     state.unread.set(view.chat_id, (state.unread.get(view.chat_id) || 0) + 1);
     renderChats();
+    if (persona(view.chat_id)) fillPersonas();
   }
+}
+
+let connected = false;
+
+function showConnection() {
+  const connection = $("connection");
+  connection.className = `connection ${connected ? "up" : "down"}`;
+  connection.textContent = t(connected ? "connected" : "disconnected");
 }
 
 function listen() {
   const events = new EventSource("/_client/events");
-  const connection = $("connection");
-  events.onopen = () => {
-    connection.className = "connection up";
-    connection.textContent = t("connected");
-  };
-  events.onerror = () => {
-    connection.className = "connection down";
-    connection.textContent = t("disconnected");
-  };
+  events.onopen = () => { connected = true; showConnection(); };
+  events.onerror = () => { connected = false; showConnection(); };
   events.addEventListener("message", (e) => received(JSON.parse(e.data).message, true));
   events.addEventListener("edited", (e) => received(JSON.parse(e.data).message, false));
   events.addEventListener("deleted", (e) => received(JSON.parse(e.data).message, false));
@@ -165,6 +176,7 @@ async function start() {
     button.addEventListener("click", async () => {
       remember("lang", button.dataset.lang);
       await loadTexts(button.dataset.lang);
+      showConnection();
       fillPersonas();
       refreshComposer();
       render();

@@ -141,15 +141,20 @@ async function sendLocation() {
   });
 }
 
+// The menu Telegram would show this person here: the most specific scope that has commands,
+// in the page's language first.
+function scopeKeys(chatId, userId) {
+  const isPrivate = chatId === userId;
+  const scopes = isPrivate
+    ? [`chat:${chatId}:`, "all_private_chats::", "default::"]
+    : [`chat_member:${chatId}:${userId}`, `chat:${chatId}:`, "all_group_chats::", "default::"];
+  return scopes.flatMap((scope) => [`${scope}|${state.lang}`, `${scope}|`]);
+}
+
 async function loadCommands() {
   const { commands } = await api("/_client/bot");
-  const seen = new Map();
-  for (const [key, list] of Object.entries(commands)) {
-    const lang = key.split("|")[1];
-    if (lang && lang !== state.lang) continue;
-    for (const item of list) if (!seen.has(item.command) || lang) seen.set(item.command, item);
-  }
-  state.commands = [...seen.values()].sort((a, b) => a.command.localeCompare(b.command));
+  const key = scopeKeys(state.chatId, state.personaId).find((k) => commands[k]?.length);
+  state.commands = key ? commands[key] : [];
 }
 
 async function toggleCommands() {
@@ -163,6 +168,9 @@ async function toggleCommands() {
   menu.hidden = false;
 }
 
+// Today's figures so far: yesterday's (the command's default) are empty in a new sandbox.
+export const DIGEST_COMMAND = "/digest today";
+
 // Staff post the digest themselves; for a rider the chat's overseer does it.
 async function sendDigest() {
   const chat = state.setup.chats.find((c) => c.id === state.chatId);
@@ -170,8 +178,8 @@ async function sendDigest() {
   const poster = isStaff(me) ? me : persona(chat?.digest_as);
   if (!poster) return;
   await guarded(async () => {
-    await postJson(messagesUrl(), { user_id: poster.id, text: "/digest" });
-    toast(t("digest_sent", { name: poster.name }));
+    await postJson(messagesUrl(), { user_id: poster.id, text: DIGEST_COMMAND });
+    toast(t("digest_sent", { name: poster.name, command: DIGEST_COMMAND }));
   });
 }
 
