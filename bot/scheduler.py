@@ -186,8 +186,10 @@ class _CountingScheduler(BackgroundScheduler):
             self.in_flight += 1
 
     def _finished(self, event: JobEvent) -> None:
+        # APScheduler announces a submission only after the whole round, so a quick job may
+        # finish first: the count dips below zero until its submission is counted.
         with self._counter_lock:
-            self.in_flight = max(0, self.in_flight - 1)
+            self.in_flight -= 1
 
 
 def _read_time_from(clock: Clock) -> None:
