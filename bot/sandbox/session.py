@@ -127,11 +127,6 @@ class Sandbox:
         """Let business time pass (fake clock only) and run the scheduled work that fell due."""
         assert isinstance(self.clock, FakeClock) and self.app is not None
         self.clock.advance(delta)
-        scheduler = self.app.scheduler
-        # Date and calendar jobs fall due in the scheduler's thread as in production; the
-        # periodic round also runs here, awaited, so its replies are in before we settle.
-        # (Jobs are safe to run twice, so meeting the scheduler's own round is harmless.)
-        scheduler.aps.wakeup()
-        await scheduler.runner.run_periodic()
+        await self.app.scheduler.tick()
         await self.settle()
 

@@ -25,7 +25,8 @@ BULGE_AT = (39.9207, 116.4731)  # a street in Donghu
 REPORT_CAPTION = "东湖路这里路面鼓起一个大包，像是货车压出来的，电动车骑过去很危险"
 RESOLVE_NOTE = "已铣刨重铺，路面恢复平整"
 
-# The reporter's follow-up buttons are recognised by their words, in either language.
+# The reporter's follow-up buttons, recognised by their words in either language when the
+# catalog does not name them.
 CONFIRM_WORDS = re.compile(r"修好|已修复|解决了|已解决|确认|fixed|yes", re.IGNORECASE)
 NEGATIVE_WORDS = re.compile(r"没|未|不|not|no\b|n't", re.IGNORECASE)
 RATING_WORDS = re.compile(r"满意|satisf", re.IGNORECASE)
@@ -138,18 +139,18 @@ class Story:
 
     async def confirm(self) -> None:
         await self.pass_time(timedelta(minutes=3))
-        found = self.reporter_button(lambda text: bool(CONFIRM_WORDS.search(text))
-                                     and not NEGATIVE_WORDS.search(text)
-                                     and not RATING_WORDS.search(text))
+        found = self.reporter_button(self.label("verify.fixed", lambda text: bool(
+            CONFIRM_WORDS.search(text)) and not NEGATIVE_WORDS.search(text)
+            and not RATING_WORDS.search(text)))
         if found is None:
             raise StepFailed("the reporter was offered no 'fixed' button; buttons seen: "
                              f"{self.reporter_buttons() or 'none'}")
         await self.press(*found)
 
     async def rate(self) -> None:
-        found = self.reporter_button(lambda text: bool(RATING_WORDS.search(text))
-                                     and not PARTIAL_WORDS.search(text)
-                                     and not NEGATIVE_WORDS.search(text.replace("满意", "")))
+        found = self.reporter_button(self.label("rating.satisfied", lambda text: bool(
+            RATING_WORDS.search(text)) and not PARTIAL_WORDS.search(text)
+            and not NEGATIVE_WORDS.search(text.replace("满意", ""))))
         if found is None:
             raise StepFailed("the reporter was offered no rating buttons; buttons seen: "
                              f"{self.reporter_buttons() or 'none'}")
@@ -171,6 +172,13 @@ class Story:
                              f"{self.bot_said(self.group, after=mark)}")
 
     # -- helpers ---------------------------------------------------------------------------
+
+    def label(self, key: str, otherwise: Callable[[str], bool]) -> Callable[[str], bool]:
+        """The button's exact catalog label when the bot has one, else recognise its words."""
+        if self.bot_texts.has(key):
+            exact = self.bot_texts(key)
+            return lambda text: text == exact
+        return otherwise
 
     def hours_minutes(self, span: timedelta) -> str:
         minutes = int(span.total_seconds() // 60)
