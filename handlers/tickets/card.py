@@ -15,8 +15,10 @@ from domain.ticket import Ticket, label
 from handlers.context import Context
 from handlers.outbound import Button, Keyboard
 from handlers.texts import Texts
-from handlers.tickets.formatting import local_time
-from handlers.tickets.keyboards import CategoryPress, TicketPress, button
+from handlers.tickets.formatting import duration, local_time
+from handlers.tickets.keyboards import CategoryPress, TicketPress, button, in_rows
+from handlers.workflow import sla
+from handlers.workflow.schedule import windows_for
 
 STATUS_ICON = {
     Status.NEW: "🆕", Status.ASSIGNED: "📌", Status.ACKNOWLEDGED: "✅",
@@ -26,9 +28,9 @@ STATUS_ICON = {
 }
 
 # Buttons shown for each action the status allows, in this order; actions that need more
-# than a press (a reason, a department) offer a choice on the next step.
-_BUTTON_ACTIONS = (Action.ACKNOWLEDGE, Action.TAKE, Action.PROGRESS, Action.RESOLVE,
-                   Action.TRANSFER, Action.REJECT, Action.REOPEN)
+# than a press (a reason, a department, the original ticket) offer a choice on the next step.
+BUTTON_ACTIONS = (Action.ACKNOWLEDGE, Action.TAKE, Action.PROGRESS, Action.RESOLVE,
+                  Action.MARK_DUPLICATE, Action.TRANSFER, Action.REJECT, Action.REOPEN)
 
 
 @dataclass(frozen=True)
@@ -44,23 +46,22 @@ def public_first_name(name: str) -> str:
 
 def group_card(ticket: Ticket, ctx: Context, *, photos: int = 0) -> CardView:
     texts = ctx.texts
-    return CardView(_card_text(ticket, ctx, texts, public=True, photos=photos),
-                    _buttons(ticket, ctx, texts))
+    return CardView(card_text(ticket, ctx, texts, public=True, photos=photos),
+                    card_buttons(ticket, ctx, texts))
 
 
 def department_card(ticket: Ticket, ctx: Context, *, photos: int = 0,
                     mentions: str = "") -> CardView:
     texts = ctx.texts
-    text = _card_text(ticket, ctx, texts, public=False, photos=photos)
+    text = card_text(ticket, ctx, texts, public=False, photos=photos)
     if mentions:
         text = f"{text}\n{texts('card.attention', people=mentions)}"
-    return CardView(text, _buttons(ticket, ctx, texts))
+    return CardView(text, card_buttons(ticket, ctx, texts))
 
 
-def _card_text(ticket: Ticket, ctx: Context, texts: Texts, *, public: bool,
-               photos: int) -> str:
+def card_text(ticket: Ticket, ctx: Context, texts: Texts, *, public: bool,
+              photos: int = 0) -> str:
     directory = ctx.directory
-    tz = directory.tz
     lines = [
         f"{STATUS_ICON[ticket.status]} {label(ticket.number)} "
         f"{directory.category_name(ticket.category_id, texts.lang)} · "
@@ -89,19 +90,38 @@ def _card_text(ticket: Ticket, ctx: Context, texts: Texts, *, public: bool,
         lines.append(texts("card.department", department=department))
     if ticket.assignee is not None and ticket.is_open:
         lines.append(texts("card.assignee", name=ticket.assignee.name))
-    lines.append(texts("card.reported", at=local_time(ticket.reported_at, tz, ctx.now)))
-    if ticket.is_open:
-        if ticket.acknowledged_at is None:
-            due = ticket.reported_at + directory.ack_window(ticket.category_id)
-            lines.append(texts("card.ack_due", at=local_time(due, tz, ctx.now)))
-        due = ticket.reported_at + directory.resolve_window(ticket.category_id)
-        lines.append(texts("card.resolve_due", at=local_time(due, tz, ctx.now)))
-    if ticket.duplicate_of is not None:
-        lines.append(texts("card.duplicate_of", ticket=label(ticket.duplicate_of)))
+    lines.append(texts("card.reported", at=local_time(ticket.reported_at, directory.tz,
+                                                       ctx.now)))
+    lines.extend(_progress_lines(ticket, ctx, texts))
     return "\n".join(lines)
 
 
-def _buttons(ticket: Ticket, ctx: Context, texts: Texts) -> Keyboard:
+def _progress_lines(ticket: Ticket, ctx: Context, texts: Texts) -> list[str]:
+    tz, now = ctx.directory.tz, ctx.now
+    windows = windows_for(ctx, ticket)
+    lines: list[str] = []
+    if ticket.is_open:
+        late = texts("card.overdue")
+        if ticket.awaiting_ack:
+            due = sla.ack_due(ticket, windows)
+            line = texts("card.ack_due", at=local_time(due, tz, now))
+            lines.append(f"{line} {late}" if now > due else line)
+        due = sla.resolve_due(ticket, windows)
+        line = texts("card.resolve_due", at=local_time(due, tz, now))
+        lines.append(f"{line} {late}" if now > due else line)
+    if ticket.resolved_at is not None and ticket.time_to_resolve is not None:
+        lines.append(texts("card.resolved", at=local_time(ticket.resolved_at, tz, now),
+                           span=duration(ticket.time_to_resolve, texts)))
+    if ticket.status is Status.CLOSED and ticket.close_reason:
+        lines.append(texts(f"card.closed_{ticket.close_reason}"))
+    if ticket.rating is not None:
+        lines.append(texts("card.rating", rating=texts(f"rating.{ticket.rating.value}")))
+    if ticket.duplicate_of is not None:
+        lines.append(texts("card.duplicate_of", ticket=label(ticket.duplicate_of)))
+    return lines
+
+
+def card_buttons(ticket: Ticket, ctx: Context, texts: Texts) -> Keyboard:
     rows: list[tuple[Button, ...]] = []
     if ticket.category_id == "other" and ticket.is_open:
         picks = [
@@ -109,14 +129,14 @@ def _buttons(ticket: Ticket, ctx: Context, texts: Texts) -> Keyboard:
                    CategoryPress(ticket.number, category.id))
             for category in ctx.directory.categories.values() if category.id != "other"
         ]
-        rows.extend(tuple(picks[i:i + 3]) for i in range(0, len(picks), 3))
+        rows.extend(in_rows(picks))
     allowed = set(allowed_actions(ticket.status))
     actions = [
         button(texts(f"button.{action.value}"),
                TicketPress(ticket.number, action.value, ticket.status))
-        for action in _BUTTON_ACTIONS if action in allowed
+        for action in BUTTON_ACTIONS if action in allowed
     ]
-    rows.extend(tuple(actions[i:i + 3]) for i in range(0, len(actions), 3))
+    rows.extend(in_rows(actions))
     if ticket.location is not None:
         rows.append((Button(text=texts("button.map"),
                             url=geo.map_link(ticket.location.lat, ticket.location.lon,

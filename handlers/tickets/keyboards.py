@@ -1,8 +1,11 @@
-"""Buttons on ticket cards, with typed callback data.
+"""Buttons about tickets, with typed callback data.
 
-Callback data carries the ticket number, the action and the status the card showed when it was
-drawn: a press on an old card (the status moved on) or on data for another ticket is refused.
-Telegram limits callback data to 64 bytes; the short codes keep it far below.
+Ticket buttons carry the ticket number, the action and the status the message showed when it
+was drawn: a press on an old message (the status moved on) or with data for another ticket is
+refused. Telegram limits callback data to 64 bytes; the short codes keep it far below.
+
+Prefixes: `t` staff and reporter actions on a card, `c` picking a category (intake),
+`v` the reporter's "has this been fixed?" answer and rating, `p` pages of ticket lists.
 """
 
 from __future__ import annotations
@@ -20,10 +23,14 @@ _STATUS_CODES = {
 }
 _CODE_STATUS = {code: status for status, code in _STATUS_CODES.items()}
 
+# Actions a card button may carry besides the status-changing ones.
+VIEW = "view"
+CANCEL = "cancel"
+
 
 @dataclass(frozen=True)
 class TicketPress:
-    """A staff action button: `t:<number>:<action>:<status code>[:<argument>]`."""
+    """A card button: `t:<number>:<action>:<status code>[:<argument>]`."""
 
     number: int
     action: str
@@ -46,9 +53,36 @@ class CategoryPress:
         return f"c:{self.number}:{self.category_id}"
 
 
+@dataclass(frozen=True)
+class VerifyPress:
+    """The reporter's answer: `v:<number>:<choice>:<round>`.
+
+    The round counts the ticket's resolutions, so an answer to an earlier resolution (the ticket
+    was reopened and resolved again since) is refused.
+    """
+
+    number: int
+    choice: str
+    round: int
+
+    def encode(self) -> str:
+        return f"v:{self.number}:{self.choice}:{self.round}"
+
+
+@dataclass(frozen=True)
+class PagePress:
+    """Another page of a ticket list: `p:<list>:<page>`; the chat and the presser say whose."""
+
+    listing: str
+    page: int
+
+    def encode(self) -> str:
+        return f"p:{self.listing}:{self.page}"
+
+
 def parse_ticket_press(data: str) -> TicketPress | None:
     parts = data.split(":", 4)
-    if len(parts) < 4 or parts[0] != "t" or not parts[1].isdigit():
+    if len(parts) < 4 or parts[0] != "t" or not parts[1].isdigit() or not parts[2]:
         return None
     status = _CODE_STATUS.get(parts[3])
     if status is None:
@@ -63,9 +97,28 @@ def parse_category_press(data: str) -> CategoryPress | None:
     return CategoryPress(int(parts[1]), parts[2])
 
 
-def button(text: str, press: TicketPress | CategoryPress) -> Button:
+def parse_verify_press(data: str) -> VerifyPress | None:
+    parts = data.split(":")
+    if (len(parts) != 4 or parts[0] != "v" or not parts[1].isdigit() or not parts[2]
+            or not parts[3].isdigit()):
+        return None
+    return VerifyPress(int(parts[1]), parts[2], int(parts[3]))
+
+
+def parse_page_press(data: str) -> PagePress | None:
+    parts = data.split(":")
+    if len(parts) != 3 or parts[0] != "p" or not parts[1] or not parts[2].isdigit():
+        return None
+    return PagePress(parts[1], int(parts[2]))
+
+
+def button(text: str, press: TicketPress | CategoryPress | VerifyPress | PagePress) -> Button:
     return Button(text=text, data=press.encode())
 
 
 def rows(*groups: list[Button]) -> Keyboard:
     return tuple(tuple(group) for group in groups if group)
+
+
+def in_rows(buttons: list[Button], width: int = 3) -> list[tuple[Button, ...]]:
+    return [tuple(buttons[i:i + width]) for i in range(0, len(buttons), width)]

@@ -1,110 +1,159 @@
-"""Telling people about a ticket: the card in the group, the department's announcement, and a
-short line in the report's thread (and privately to reporters) at every status change."""
+"""Showing a ticket: the card in the group, the announcement in the department's chat, the
+escalation notices, and editing all of them when the ticket changes.
+
+Messages that are edited later are sent under a name (`ref`); a name is remembered once, so
+every name here is unique to one message: the announcement's name includes its chat (a
+transferred ticket has one in each department's chat), a notice's name the index of its event
+in the log.
+"""
 
 from __future__ import annotations
 
-from domain.privacy import mask_phone_numbers
-from domain.ticket import Ticket, label
+from domain.ticket import Ticket, TicketEvent, label
 from handlers.context import Context
 from handlers.outbound import EditCaption, EditText, SendPhoto, SendText, Target
 from handlers.tickets.card import department_card, group_card, public_first_name
-from handlers.tickets.formatting import duration, local_time
+from handlers.tickets.notices import notice_header, report_thread
+from handlers.workflow.schedule import plan
 
 CAPTION_LIMIT = 1024
+NOTICE_KINDS = frozenset({"escalated", "reminded"})
 
 
 def card_ref(number: int) -> str:
     return f"card:{number}"
 
 
-def announce_ref(number: int, photo: bool) -> str:
-    return f"announce-photo:{number}" if photo else f"announce:{number}"
+def announce_ref(number: int, photo: bool, chat_id: int) -> str:
+    return f"{'announce-photo' if photo else 'announce'}:{chat_id}:{number}"
+
+
+def notice_ref(number: int, event_index: int) -> str:
+    return f"notice:{number}:{event_index}"
+
+
+def department_chat(ctx: Context, ticket: Ticket) -> int | None:
+    department = ctx.directory.departments.get(ticket.department_id or "")
+    return department.chat_id if department is not None else None
+
+
+def notice_chat(ctx: Context, ticket: Ticket) -> int | None:
+    """Where escalations go: the department's chat, else the admins' (nobody else would act)."""
+    return department_chat(ctx, ticket) or ctx.directory.admin_chat_id
 
 
 async def post_new_ticket(ctx: Context, ticket: Ticket, *, photo_file_id: str | None,
                           photos: int) -> None:
-    """The card as a reply to the report, and the announcement in the department's chat."""
+    """The card as a reply to the report, the announcement in the department's chat, and the
+    ticket's schedule (escalation if nobody acknowledges it in time)."""
     card = group_card(ticket, ctx, photos=photos)
     texts = ctx.texts
     ctx.send(SendText(
         chat_id=ticket.chat_id, text=card.text, buttons=card.buttons,
-        reply_to=Target(ticket.chat_id, ticket.message_id) if ticket.message_id else None,
-        ref=card_ref(ticket.number), ticket=ticket.number,
+        reply_to=report_thread(ticket), ref=card_ref(ticket.number), ticket=ticket.number,
         merge_line=texts("publish.filed_line", ticket=label(ticket.number),
                          category=ctx.directory.category_name(ticket.category_id, texts.lang),
                          name=public_first_name(ticket.reporter.name)),
     ))
     announce(ctx, ticket, photo_file_id=photo_file_id, photos=photos)
+    await plan(ctx, ticket)
 
 
-def announce(ctx: Context, ticket: Ticket, *, photo_file_id: str | None, photos: int,
-             audience: list[int] | None = None) -> None:
+def mentions(ctx: Context, people: list[int]) -> str:
+    return "、".join(ctx.directory.person_name(uid, str(uid)) for uid in people)
+
+
+def announce(ctx: Context, ticket: Ticket, *, photo_file_id: str | None, photos: int) -> None:
+    """The ticket in its department's chat, with the photo, naming the staff."""
     department = ctx.directory.departments.get(ticket.department_id or "")
     if department is None or department.chat_id is None:
         return
-    people = audience if audience is not None else department.staff
-    mentions = "、".join(ctx.directory.person_name(uid, str(uid)) for uid in people)
-    card = department_card(ticket, ctx, photos=photos, mentions=mentions)
+    card = department_card(ticket, ctx, photos=photos,
+                           mentions=mentions(ctx, department.staff))
+    chat_id = department.chat_id
     if photo_file_id:
-        ctx.send(SendPhoto(chat_id=department.chat_id, photo=photo_file_id,
+        ctx.send(SendPhoto(chat_id=chat_id, photo=photo_file_id,
                            caption=card.text[:CAPTION_LIMIT], buttons=card.buttons,
-                           ref=announce_ref(ticket.number, True), ticket=ticket.number,
+                           ref=announce_ref(ticket.number, True, chat_id), ticket=ticket.number,
                            fallback_text=card.text))
     else:
-        ctx.send(SendText(chat_id=department.chat_id, text=card.text, buttons=card.buttons,
-                          ref=announce_ref(ticket.number, False), ticket=ticket.number))
+        ctx.send(SendText(chat_id=chat_id, text=card.text, buttons=card.buttons,
+                          ref=announce_ref(ticket.number, False, chat_id), ticket=ticket.number))
+
+
+async def announcement_target(ctx: Context, ticket: Ticket) -> Target | None:
+    """The department's current announcement, to reply to, when it was delivered."""
+    chat_id = department_chat(ctx, ticket)
+    if chat_id is None:
+        return None
+    for photo in (True, False):
+        found = await ctx.uow.refs.resolve(announce_ref(ticket.number, photo, chat_id))
+        if found is not None:
+            return Target(chat_id, found.message_id)
+    return None
 
 
 def refresh_cards(ctx: Context, ticket: Ticket, *, photos: int = 0) -> None:
-    """Edit the group card and the department announcement to the ticket's current state."""
+    """Edit the group card, the department's announcement and the escalation notices since
+    the ticket's last assignment to show the ticket as it is now."""
     card = group_card(ticket, ctx, photos=photos)
     ctx.send(EditText(target=Target(ticket.chat_id, ref=card_ref(ticket.number)),
                       text=card.text, buttons=card.buttons))
-    department = ctx.directory.departments.get(ticket.department_id or "")
-    if department is None or department.chat_id is None:
+    chat_id = department_chat(ctx, ticket)
+    if chat_id is not None:
+        edit_announcement(ctx, ticket, chat_id, photos=photos)
+    chat_id = notice_chat(ctx, ticket)
+    if chat_id is None:
         return
+    for index, event in notices_since_assignment(ticket):
+        ctx.send(EditText(target=Target(chat_id, ref=notice_ref(ticket.number, index)),
+                          text=notice_text(ctx, ticket, event, photos=photos),
+                          buttons=card.buttons))
+
+
+def edit_announcement(ctx: Context, ticket: Ticket, chat_id: int, *, photos: int = 0) -> None:
+    """Edit the ticket's announcement in a department's chat (also a former department's, after
+    a transfer: its card then shows where the ticket went)."""
+    # Whether the announcement carried a photo is not known here; the edit of the kind that
+    # does not exist finds no message and is skipped.
     staff_card = department_card(ticket, ctx, photos=photos)
-    ctx.send(EditCaption(target=Target(department.chat_id, ref=announce_ref(ticket.number, True)),
+    ctx.send(EditCaption(target=Target(chat_id, ref=announce_ref(ticket.number, True, chat_id)),
                          caption=staff_card.text[:CAPTION_LIMIT], buttons=staff_card.buttons))
-    ctx.send(EditText(target=Target(department.chat_id, ref=announce_ref(ticket.number, False)),
+    ctx.send(EditText(target=Target(chat_id, ref=announce_ref(ticket.number, False, chat_id)),
                       text=staff_card.text, buttons=staff_card.buttons))
 
 
-def status_line(ctx: Context, ticket: Ticket) -> str:
-    """"#0042 已受理 · 张师傅 · 12:07（报告后 7 分钟）"."""
-    texts = ctx.texts
-    event = ticket.events[-1]
-    parts = [label(ticket.number), texts("status." + ticket.status.value)]
-    if not event.actor.is_system:
-        parts.append(event.actor.name)
-    since = duration(event.at - ticket.reported_at, texts)
-    parts.append(texts("publish.at_since", at=local_time(event.at, ctx.directory.tz, ctx.now),
-                       since=since))
-    line = " · ".join(parts)
-    if event.note:
-        line = f"{line}\n{mask_phone_numbers(event.note)}"
-    return line
+async def hand_over(ctx: Context, ticket: Ticket, previous_chat: int | None) -> None:
+    """After the ticket changed department: the group card and the new department's
+    announcement show it, and the former department's announcement shows where it went."""
+    photos = await ctx.uow.tickets.photos(ticket)
+    first = next((p.file_id for p in photos if p.kind == "before"), None)
+    count = sum(1 for p in photos if p.kind == "before")
+    refresh_cards(ctx, ticket, photos=count)
+    announce(ctx, ticket, photo_file_id=first, photos=count)
+    if previous_chat is not None and previous_chat != department_chat(ctx, ticket):
+        edit_announcement(ctx, ticket, previous_chat, photos=count)
 
 
-async def announce_status(ctx: Context, ticket: Ticket, *, photos: int = 0,
-                          extra: str = "") -> None:
-    """A status change: cards edited, a line in the report's thread, reporters told privately."""
-    refresh_cards(ctx, ticket, photos=photos)
-    line = status_line(ctx, ticket)
-    if extra:
-        line = f"{line}\n{extra}"
-    ctx.send(SendText(
-        chat_id=ticket.chat_id, text=line,
-        reply_to=Target(ticket.chat_id, ticket.message_id) if ticket.message_id else None,
-        ticket=ticket.number, merge_line=line.splitlines()[0],
-    ))
-    for follower in await ctx.uow.tickets.followers(ticket):
-        user = await ctx.uow.users.get(follower.user_id)
-        if user is not None and user.private_chat:
-            ctx.send(SendText(chat_id=follower.user_id, text=line, ticket=ticket.number))
+def notices_since_assignment(ticket: Ticket) -> list[tuple[int, TicketEvent]]:
+    found: list[tuple[int, TicketEvent]] = []
+    for index, event in enumerate(ticket.events):
+        if event.kind == "assign":
+            found = []
+        elif event.kind in NOTICE_KINDS:
+            found.append((index, event))
+    return found
 
 
-def resolution_extra(ctx: Context, ticket: Ticket) -> str:
-    if ticket.time_to_resolve is None:
-        return ""
-    return ctx.texts("publish.time_to_resolve", span=duration(ticket.time_to_resolve, ctx.texts))
+def notice_text(ctx: Context, ticket: Ticket, event: TicketEvent, *, photos: int = 0) -> str:
+    card = department_card(ticket, ctx, photos=photos)
+    return f"{notice_header(ctx, ticket, event)}\n\n{card.text}"
+
+
+async def before_photo_count(ctx: Context, ticket: Ticket) -> int:
+    return sum(1 for photo in await ctx.uow.tickets.photos(ticket) if photo.kind == "before")
+
+
+async def refresh(ctx: Context, ticket: Ticket) -> None:
+    """`refresh_cards` with the photo count looked up."""
+    refresh_cards(ctx, ticket, photos=await before_photo_count(ctx, ticket))

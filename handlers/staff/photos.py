@@ -1,0 +1,75 @@
+"""Photos about an existing ticket, rather than new reports.
+
+- A photo captioned with a command (`/resolve 42 repaired`, or `/resolve` as a reply to the
+  card) runs that command with the photo: for /resolve it becomes the after photo.
+- A photo sent as a reply to a message about a ticket is added to it: by the staff, as a
+  progress photo while it is open and as the after photo once resolved; by a reporter, as one
+  more photo of the problem. Others are told they may not.
+
+`take_ticket_photo` is called by the report intake before it treats a photo as a new report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from domain.permissions import Operation
+from domain.ticket import label
+from handlers import registry
+from handlers.context import Context
+from handlers.inbound import Command, Message
+from handlers.outbound import SendPhoto
+from handlers.staff.parsing import replied_ticket
+from handlers.tickets import access
+from handlers.tickets.notices import report_thread
+from handlers.tickets.publish import refresh
+
+
+def caption_command(message: Message) -> Command | None:
+    text = message.text.strip()
+    if message.photo is None or not text.startswith("/"):
+        return None
+    head, _, args = text[1:].partition(" ")
+    name = head.split("@", 1)[0].lower()
+    return Command(name, args.strip()) if name in registry.COMMANDS else None
+
+
+async def take_ticket_photo(message: Message, ctx: Context) -> bool:
+    """Handle a photo that is about an existing ticket; False leaves it to the intake."""
+    if message.photo is None or message.edited:
+        return False
+    command = caption_command(message)
+    if command is not None:
+        await registry.COMMANDS[command.name].handler(replace(message, command=command), ctx)
+        return True
+    number = await replied_ticket(ctx, message)
+    if number is None:
+        return False
+    await _add_photo(ctx, message, number)
+    return True
+
+
+async def _add_photo(ctx: Context, message: Message, number: int) -> None:
+    assert message.photo is not None
+    ticket = await access.load(ctx, number)
+    await access.require(ctx, Operation.ADD_PHOTO, message.sender, ticket)
+    actor = access.actor_of(ctx, message.sender)
+    staff = ctx.directory.roles(message.sender.id, ticket.department_id).works_here
+    kind = "before" if not staff else ("progress" if ticket.is_open else "after")
+    added = await ctx.uow.tickets.add_photo(
+        ticket, file_id=message.photo.file_id, file_unique_id=message.photo.file_unique_id,
+        kind=kind, now=ctx.now, added_by=message.sender.id)
+    if not added:
+        return
+    ticket.add_photo(actor, ctx.now, kind=kind)
+    await ctx.uow.tickets.save(ticket)
+    texts = ctx.texts
+    line = texts(f"photos.added_{kind}", ticket=label(ticket.number), name=actor.name)
+    if kind == "after":
+        # The group sees the result, in the report's thread like every other change.
+        ctx.send(SendPhoto(chat_id=ticket.chat_id, photo=message.photo.file_id, caption=line,
+                           reply_to=report_thread(ticket), ticket=ticket.number))
+    else:
+        await refresh(ctx, ticket)
+    if kind != "after" or message.chat.id != ticket.chat_id:
+        ctx.reply(message, line)
