@@ -16,16 +16,19 @@ import logging
 
 from domain.clock import Clock
 from handlers.outbound import (
+    DeliveryError,
     EditCaption,
     EditText,
     MessengerPort,
     NotModified,
     PermanentFailure,
+    RetryLater,
     SendDocument,
     SendPhoto,
     SendText,
     Target,
     TargetGone,
+    TransientFailure,
 )
 
 from .delivery import Job
@@ -36,6 +39,9 @@ log = logging.getLogger(__name__)
 UNCERTAIN = "uncertain: "
 # Consecutive ids that do not exist before we conclude the chat ends there.
 END_OF_CHAT = 3
+# A look at one id is tried this often through a flaky connection before the search waits
+# for the next round.
+TRIES_PER_ID = 5
 
 
 async def find_delivered(port: MessengerPort, job: Job, timer: Clock,
@@ -46,7 +52,7 @@ async def find_delivered(port: MessengerPort, job: Job, timer: Clock,
         if index:
             await timer.sleep(interval)
         try:
-            await _same_content_edit(port, job, candidate)
+            await _look(port, job, candidate, timer)
         except NotModified:
             log.info("message found delivered after an uncertain send",
                      extra={"chat_id": job.chat_id, "message_id": candidate})
@@ -65,6 +71,21 @@ async def find_delivered(port: MessengerPort, job: Job, timer: Clock,
                     extra={"chat_id": job.chat_id, "message_id": candidate})
         return candidate
     return None
+
+
+async def _look(port: MessengerPort, job: Job, message_id: int, timer: Clock) -> None:
+    """One id, looked at through transient failures (which say nothing about the message)."""
+    for attempt in range(TRIES_PER_ID):
+        try:
+            await _same_content_edit(port, job, message_id)
+            return
+        except RetryLater as error:
+            failure: DeliveryError = error
+            await timer.sleep(error.seconds)
+        except TransientFailure as error:
+            failure = error
+            await timer.sleep(0.2 * 2 ** attempt)
+    raise failure
 
 
 async def _same_content_edit(port: MessengerPort, job: Job, message_id: int) -> None:

@@ -45,6 +45,12 @@ log = logging.getLogger(__name__)
 GLOBAL_LANE = 0
 LEASE = timedelta(seconds=45)
 MAX_BACKOFF_S = 300.0
+
+
+def backoff(attempts: int) -> float:
+    """Seconds before the next try: growing gently (a flaky minute should not become an hour
+    of silence), capped, with jitter so that many waiting messages do not retry in step."""
+    return min(MAX_BACKOFF_S, 0.5 * 1.6 ** attempts) * random.uniform(0.5, 1.5)
 # With the backoff capped at five minutes, this many attempts span about a day.
 GIVE_UP_AFTER_ATTEMPTS = 300
 
@@ -228,8 +234,7 @@ class OutboxSender:
                 job.retry_in = error.seconds + random.uniform(0, 0.5)
             except TransientFailure as error:
                 job.outcome, job.error = "retry", f"{UNCERTAIN}{error}"
-                job.retry_in = min(MAX_BACKOFF_S, 2.0 ** job.row.attempts) * random.uniform(
-                    0.5, 1.5)
+                job.retry_in = backoff(job.row.attempts)
             except PermanentFailure as error:
                 job.outcome, job.error = await self._fallback(job, error)
         await self._record(job)
