@@ -132,10 +132,14 @@ class Story:
     async def resolve(self) -> None:
         await self.pass_time(STORY_START + timedelta(hours=5) - self.clock.now())
         caption = f"/resolve {int(self.card_label.lstrip('#'))} {RESOLVE_NOTE}"
+        card = self.card()
+        assert card is not None
         mark = self.server.mark()
-        await self.server.post_photo(self.roads_chat, self.staff.id, road_level(), caption)
+        # In the group, answering the card, so the rider sees the road level again.
+        await self.server.post_photo(self.group, self.staff.id, road_level(), caption,
+                                     reply_to=card.message_id)
         await self.sandbox.settle()
-        self.require_card_status("resolved", chat_for_reason=self.roads_chat, after=mark)
+        self.require_card_status("resolved", after=mark)
 
     async def confirm(self) -> None:
         await self.pass_time(timedelta(minutes=3))
@@ -206,15 +210,13 @@ class Story:
                 return message
         return None
 
-    def require_card_status(self, status: str, chat_for_reason: int | None = None,
-                            after: int = 0) -> None:
+    def require_card_status(self, status: str, after: int = 0) -> None:
         wanted = self.bot_texts(f"status.{status}")
         card = self.card()
         first = (card.text or card.caption or "").split("\n")[0] if card else ""
         if wanted not in first:
-            chat = chat_for_reason or self.group
             raise StepFailed(f"the card shows {first!r}, not {wanted!r}; the bot said: "
-                             f"{self.bot_said(chat, after=after)}")
+                             f"{self.bot_said(self.group, after=after)}")
 
     def button_on_ticket(self, chat_id: int, label: str) -> StoredMessage | None:
         for message in reversed(self.server.bot_messages(chat_id)):
