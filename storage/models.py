@@ -164,7 +164,8 @@ class FollowerRow(Base):
 
 
 class PendingReportRow(Base):
-    """A report still missing a part (usually the location), kept until its window closes."""
+    """A report still being put together from several messages (usually it waits for the
+    location), kept until it is filed or its window closes."""
 
     __tablename__ = "pending_reports"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
@@ -174,18 +175,27 @@ class PendingReportRow(Base):
     user_name: Mapped[str] = mapped_column(String(128))
     started_at: Mapped[datetime] = mapped_column(Instant)
     expires_at: Mapped[datetime] = mapped_column(Instant)
+    # open → filed | expiring → expired | outside | superseded
     status: Mapped[str] = mapped_column(String(16), default="open")
     media_group_id: Mapped[str | None] = mapped_column(String(64))
     first_message_id: Mapped[int | None] = mapped_column(BigInteger)
     data: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
     asked: Mapped[bool] = mapped_column(Boolean, default=False)
     ticket_number: Mapped[int | None] = mapped_column(Integer)
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    # While an album is arriving, more of its photos may follow until this moment.
+    settle_at: Mapped[datetime | None] = mapped_column(Instant)
+    # A photo sent as a file must be downloaded before we know it is an image and where it
+    # was taken; a worker fetches it from this moment on.
+    fetch_file_id: Mapped[str | None] = mapped_column(String(256))
+    fetch_after: Mapped[datetime | None] = mapped_column(Instant)
+    fetch_attempts: Mapped[int] = mapped_column(Integer, default=0)
 
     __table_args__ = (
         Index("ix_pending_reports_open", "chat_id", "user_id", "status"),
         Index("ix_pending_reports_expiry", "status", "expires_at"),
-        Index("ix_pending_reports_album", "media_group_id"),
+        Index("ix_pending_reports_settle", "status", "settle_at"),
+        Index("ix_pending_reports_fetch", "status", "fetch_after"),
+        Index("ix_pending_reports_album", "chat_id", "media_group_id"),
     )
 
 

@@ -5,18 +5,31 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from domain import geo
-from domain.categorize import Categorizer, CategoryKeywords
 from domain.ticket import Actor, GeoPoint, Ticket, label
 from handlers.context import Context
-from handlers.inbound import Chat, ForwardInfo, Person, Position, Venue
+from handlers.inbound import Chat, ForwardInfo, Person, Position
+from handlers.intake.categories import categorize
+from handlers.intake.pending_report import PendingReport, PhotoPart
+from handlers.media import media_ref
 from handlers.outbound import SendText, Target
-from handlers.tickets.publish import post_new_ticket
+from handlers.tickets.publish import post_new_ticket, refresh_cards
 
 
 @dataclass(frozen=True)
 class ReportPhoto:
     file_id: str
     file_unique_id: str
+    # Set for a photo sent as a file: the platform cannot show a file as a photo, so the
+    # department sees our stored copy.
+    sha256: str | None = None
+    from_document: bool = False
+
+    @property
+    def shown(self) -> str | None:
+        """What to send as the announcement's photo, or None when it cannot be shown."""
+        if not self.from_document:
+            return self.file_id
+        return media_ref(self.sha256) if self.sha256 else None
 
 
 @dataclass
@@ -25,49 +38,58 @@ class Draft:
 
     reporter: Person
     chat: Chat
-    message_id: int
+    message_id: int | None
     location: Position
     text: str = ""
-    venue: Venue | None = None
+    address: str = ""
     photos: list[ReportPhoto] = field(default_factory=list)
     forward: ForwardInfo | None = None
+
+    @classmethod
+    def from_report(cls, report: PendingReport, chat: Chat) -> Draft:
+        assert report.place is not None, "only a located report is filed"
+        place = report.place
+        forward = report.forward
+        return cls(
+            reporter=reporter_person(report),
+            chat=chat,
+            message_id=report.shown_message_id,
+            location=Position(place.lat, place.lon, place.accuracy_m),
+            text=report.description(),
+            address=place.address_line,
+            photos=[_photo(p) for p in report.photos],
+            forward=ForwardInfo(forward.kind, forward.name, forward.user_id)  # type: ignore[arg-type]
+            if forward else None,
+        )
 
 
 @dataclass(frozen=True)
 class Filed:
     ticket: Ticket
-    duplicate: bool
+    # Joined an open ticket of the same problem instead of opening one.
+    duplicate: bool = False
 
 
-_categorizers: dict[int, Categorizer] = {}
+def reporter_person(report: PendingReport) -> Person:
+    r = report.reporter
+    return Person(r.id, r.first_name, r.last_name, r.username, r.language)
 
 
-def categorize(ctx: Context, text: str) -> str:
-    """The configured category the text names most, else "other"."""
-    key = id(ctx.directory)
-    if key not in _categorizers:
-        _categorizers[key] = Categorizer(
-            [CategoryKeywords(c.id, tuple(c.keywords))
-             for c in ctx.directory.categories.values()])
-    return _categorizers[key].categorize(text) or "other"
+def actor_of(person: Person) -> Actor:
+    return Actor(person.id, person.full_name or person.first_name or str(person.id))
 
 
 async def file_report(ctx: Context, draft: Draft) -> Filed:
-    category = categorize(ctx, draft.text)
-    original = await _open_duplicate(ctx, category, draft.location)
+    category = categorize(ctx.directory, draft.text)
+    original = await open_duplicate(ctx, category, draft.location.lat, draft.location.lon)
     if original is not None:
         await _join(ctx, original, draft)
         return Filed(original, duplicate=True)
-    return Filed(await _open(ctx, draft, category), duplicate=False)
+    return Filed(await _open(ctx, draft, category))
 
 
 async def _open(ctx: Context, draft: Draft, category: str) -> Ticket:
-    reporter = Actor(draft.reporter.id, draft.reporter.full_name or draft.reporter.first_name)
-    address = ""
-    if draft.venue is not None:
-        address = draft.venue.title if not draft.venue.address else (
-            f"{draft.venue.title}（{draft.venue.address}）" if draft.venue.title
-            else draft.venue.address)
+    reporter = actor_of(draft.reporter)
     ticket = Ticket.report(
         number=await ctx.uow.tickets.next_number(),
         reporter=reporter,
@@ -78,7 +100,7 @@ async def _open(ctx: Context, draft: Draft, category: str) -> Ticket:
         category_id=category,
         now=ctx.now,
         has_photo=bool(draft.photos),
-        address=address,
+        address=draft.address,
         forwarded_from=draft.forward.name if draft.forward else "",
     )
     department = ctx.services.areas.route(category, draft.location.lat, draft.location.lon)
@@ -89,27 +111,24 @@ async def _open(ctx: Context, draft: Draft, category: str) -> Ticket:
     await ctx.uow.tickets.add(ticket, ack_due_at=ack_due, resolve_due_at=resolve_due)
     await ctx.uow.tickets.add_follower(ticket, draft.reporter.id, reporter.name, draft.chat.id,
                                        draft.message_id, ctx.now)
-    for photo in draft.photos:
-        await ctx.uow.tickets.add_photo(ticket, file_id=photo.file_id,
-                                        file_unique_id=photo.file_unique_id, kind="before",
-                                        now=ctx.now, added_by=draft.reporter.id)
-    await post_new_ticket(ctx, ticket, photo_file_id=draft.photos[0].file_id if draft.photos
-                          else None, photos=len(draft.photos))
+    await _add_photos(ctx, ticket, draft)
+    shown = next((p.shown for p in draft.photos if p.shown), None)
+    await post_new_ticket(ctx, ticket, photo_file_id=shown, photos=len(draft.photos))
     ctx.wake_at(ack_due)
     return ticket
 
 
-async def _open_duplicate(ctx: Context, category: str, where: Position) -> Ticket | None:
+async def open_duplicate(ctx: Context, category: str, lat: float, lon: float) -> Ticket | None:
+    """The nearest open ticket of the category within the duplicate radius."""
     radius = ctx.services.settings.intake.duplicate_radius_m
     if radius <= 0:
         return None
-    rows = await ctx.uow.tickets.find_open_nearby(category, where.lat, where.lon, radius)
-    nearest = None
-    best = radius
+    rows = await ctx.uow.tickets.find_open_nearby(category, lat, lon, radius)
+    nearest, best = None, radius
     for row in rows:
         if row.lat is None or row.lon is None:
             continue
-        distance = geo.haversine_m(where.lat, where.lon, row.lat, row.lon)
+        distance = geo.haversine_m(lat, lon, row.lat, row.lon)
         if distance <= best:
             nearest, best = row.number, distance
     if nearest is None:
@@ -118,20 +137,41 @@ async def _open_duplicate(ctx: Context, category: str, where: Position) -> Ticke
 
 
 async def _join(ctx: Context, ticket: Ticket, draft: Draft) -> None:
-    reporter = draft.reporter
-    ticket.add_reporter(Actor(reporter.id, reporter.full_name or reporter.first_name), ctx.now,
-                        draft.chat.id, draft.message_id, photos=len(draft.photos))
+    reporter = actor_of(draft.reporter)
+    followers = {f.user_id for f in await ctx.uow.tickets.followers(ticket)}
+    added = await _add_photos(ctx, ticket, draft)
+    # The same person sending the same problem again is not a second reporter.
+    again = draft.reporter.id in followers or draft.reporter.id == ticket.reporter.user_id
+    if again:
+        if added:
+            ticket.add_photo(reporter, ctx.now)
+    else:
+        ticket.add_reporter(reporter, ctx.now, draft.chat.id, draft.message_id, photos=added)
+        await ctx.uow.tickets.add_follower(ticket, draft.reporter.id, reporter.name,
+                                           draft.chat.id, draft.message_id, ctx.now)
     await ctx.uow.tickets.save(ticket)
-    await ctx.uow.tickets.add_follower(ticket, reporter.id,
-                                       reporter.full_name or reporter.first_name,
-                                       draft.chat.id, draft.message_id, ctx.now)
-    for photo in draft.photos:
-        await ctx.uow.tickets.add_photo(ticket, file_id=photo.file_id,
-                                        file_unique_id=photo.file_unique_id, kind="before",
-                                        now=ctx.now, added_by=reporter.id)
-    texts = ctx.texts
-    line = texts("intake.duplicate_joined", ticket=label(ticket.number),
-                 count=ticket.reporter_count)
+    refresh_cards(ctx, ticket, photos=await before_photos(ctx, ticket))
+    texts = ctx.texts if not draft.chat.is_private else ctx.texts_for(draft.reporter)
+    key = "intake.already_reported" if again else "intake.duplicate_joined"
+    line = texts(key, ticket=label(ticket.number), count=ticket.reporter_count)
     ctx.send(SendText(chat_id=draft.chat.id, text=line,
-                      reply_to=Target(draft.chat.id, draft.message_id), ticket=ticket.number,
-                      merge_line=line))
+                      reply_to=Target(draft.chat.id, draft.message_id) if draft.message_id
+                      else None,
+                      ticket=ticket.number, merge_line=line))
+
+
+async def _add_photos(ctx: Context, ticket: Ticket, draft: Draft) -> int:
+    added = 0
+    for photo in draft.photos:
+        added += await ctx.uow.tickets.add_photo(
+            ticket, file_id=photo.file_id, file_unique_id=photo.file_unique_id, kind="before",
+            now=ctx.now, added_by=draft.reporter.id)
+    return added
+
+
+async def before_photos(ctx: Context, ticket: Ticket) -> int:
+    return sum(1 for p in await ctx.uow.tickets.photos(ticket) if p.kind == "before")
+
+
+def _photo(part: PhotoPart) -> ReportPhoto:
+    return ReportPhoto(part.file_id, part.file_unique_id, part.sha256, part.from_document)

@@ -1,13 +1,24 @@
-"""Reports still waiting for a part (usually the location) or for the rest of an album."""
+"""Reports still being put together: waiting for a location, for the rest of an album, or
+for a file to be read.
+
+Moving a row out of "open" is always a conditional update, so a scheduled job that fires
+twice (or on two workers at once) claims each row exactly once.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PendingReportRow
+
+# A row may still take new pieces while its expiry is being announced: a location that was
+# sent in time but handled late still completes the report.
+TAKING_PIECES = ("open", "expiring")
+# How far back a person's edits and replies are matched to their reports.
+RECENT_ROWS = 50
 
 
 class PendingReportRepository:
@@ -19,37 +30,123 @@ class PendingReportRepository:
         self.session.add(row)
         return row
 
-    async def open_for(self, chat_id: int, user_id: int, now: datetime) -> list[PendingReportRow]:
-        """The person's open pending reports in this chat, newest first."""
+    async def get(self, pending_id: int, *, for_update: bool = False) -> PendingReportRow | None:
+        query = select(PendingReportRow).where(PendingReportRow.id == pending_id)
+        if for_update and self.dialect == "postgresql":
+            query = query.with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def open_for(self, chat_id: int, user_id: int,
+                       at: datetime) -> list[PendingReportRow]:
+        """The person's reports in this chat still open at `at` (when their message was
+        sent), newest first."""
         query = (
             select(PendingReportRow)
             .where(PendingReportRow.chat_id == chat_id, PendingReportRow.user_id == user_id,
-                   PendingReportRow.status == "open", PendingReportRow.expires_at > now)
+                   PendingReportRow.status.in_(TAKING_PIECES),
+                   PendingReportRow.expires_at > at)
             .order_by(PendingReportRow.started_at.desc(), PendingReportRow.id.desc())
         )
         if self.dialect == "postgresql":
             query = query.with_for_update()
         return list((await self.session.execute(query)).scalars())
 
+    async def recent_for(self, chat_id: int, user_id: int) -> list[PendingReportRow]:
+        """The person's latest reports in this chat in any state, newest first."""
+        query = (
+            select(PendingReportRow)
+            .where(PendingReportRow.chat_id == chat_id, PendingReportRow.user_id == user_id)
+            .order_by(PendingReportRow.id.desc())
+            .limit(RECENT_ROWS)
+        )
+        if self.dialect == "postgresql":
+            query = query.with_for_update()
+        return list((await self.session.execute(query)).scalars())
+
     async def by_album(self, chat_id: int, media_group_id: str) -> PendingReportRow | None:
-        query = select(PendingReportRow).where(
-            PendingReportRow.chat_id == chat_id,
-            PendingReportRow.media_group_id == media_group_id,
-        ).order_by(PendingReportRow.id).limit(1)
+        query = (
+            select(PendingReportRow)
+            .where(PendingReportRow.chat_id == chat_id,
+                   PendingReportRow.media_group_id == media_group_id)
+            .order_by(PendingReportRow.id)
+            .limit(1)
+        )
         if self.dialect == "postgresql":
             query = query.with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
 
+    # -- what scheduled work looks at ------------------------------------------------------
+
     async def expired(self, now: datetime, limit: int = 100) -> list[PendingReportRow]:
+        return await self._due(PendingReportRow.expires_at, now, limit)
+
+    async def albums_settled(self, now: datetime, limit: int = 100) -> list[PendingReportRow]:
+        return await self._due(PendingReportRow.settle_at, now, limit)
+
+    async def files_to_read(self, now: datetime, limit: int = 10) -> list[PendingReportRow]:
+        """Reports with a file to read, due by the reader's own clock (no time means now)."""
         query = (
             select(PendingReportRow)
-            .where(PendingReportRow.status == "open", PendingReportRow.expires_at <= now)
-            .order_by(PendingReportRow.expires_at)
+            .where(PendingReportRow.status.in_(TAKING_PIECES),
+                   PendingReportRow.fetch_file_id.is_not(None),
+                   or_(PendingReportRow.fetch_after.is_(None),
+                       PendingReportRow.fetch_after <= now))
+            .order_by(PendingReportRow.id)
             .limit(limit)
         )
         if self.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True)
         return list((await self.session.execute(query)).scalars())
 
-    async def get(self, pending_id: int) -> PendingReportRow | None:
-        return await self.session.get(PendingReportRow, pending_id)
+    async def _due(self, column: object, now: datetime, limit: int) -> list[PendingReportRow]:
+        query = (
+            select(PendingReportRow)
+            .where(PendingReportRow.status == "open", column <= now)  # type: ignore[operator]
+            .order_by(column)
+            .limit(limit)
+        )
+        if self.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return list((await self.session.execute(query)).scalars())
+
+    # -- claims (each succeeds once) -------------------------------------------------------
+
+    async def claim_expiry(self, pending_id: int) -> bool:
+        return await self._claim(
+            update(PendingReportRow)
+            .where(PendingReportRow.id == pending_id, PendingReportRow.status == "open")
+            .values(status="expiring"))
+
+    async def claim_settled(self, pending_id: int, settle_at: datetime) -> bool:
+        return await self._claim(
+            update(PendingReportRow)
+            .where(PendingReportRow.id == pending_id, PendingReportRow.status == "open",
+                   PendingReportRow.settle_at == settle_at)
+            .values(settle_at=None))
+
+    async def lease_file(self, pending_id: int, file_id: str, until: datetime) -> bool:
+        return await self._claim(
+            update(PendingReportRow)
+            .where(PendingReportRow.id == pending_id,
+                   PendingReportRow.fetch_file_id == file_id)
+            .values(fetch_after=until))
+
+    async def file_read(self, pending_id: int, file_id: str) -> bool:
+        """The file was read (or given up on): only one reader reports it."""
+        return await self._claim(
+            update(PendingReportRow)
+            .where(PendingReportRow.id == pending_id,
+                   PendingReportRow.fetch_file_id == file_id)
+            .values(fetch_file_id=None, fetch_after=None))
+
+    async def file_retry(self, pending_id: int, file_id: str, at: datetime) -> bool:
+        return await self._claim(
+            update(PendingReportRow)
+            .where(PendingReportRow.id == pending_id,
+                   PendingReportRow.fetch_file_id == file_id)
+            .values(fetch_after=at, fetch_attempts=PendingReportRow.fetch_attempts + 1))
+
+    async def _claim(self, statement: object) -> bool:
+        result = await self.session.execute(
+            statement.execution_options(synchronize_session=False))  # type: ignore[attr-defined]
+        return (result.rowcount or 0) == 1

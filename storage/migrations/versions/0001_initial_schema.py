@@ -158,15 +158,26 @@ def upgrade() -> None:
         ),
         sa.Column("asked", sa.Boolean(), nullable=False),
         sa.Column("ticket_number", sa.Integer(), nullable=True),
-        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("settle_at", Instant(), nullable=True),
+        sa.Column("fetch_file_id", sa.String(length=256), nullable=True),
+        sa.Column("fetch_after", Instant(), nullable=True),
+        sa.Column("fetch_attempts", sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pending_reports")),
     )
-    op.create_index("ix_pending_reports_album", "pending_reports", ["media_group_id"], unique=False)
+    op.create_index(
+        "ix_pending_reports_album", "pending_reports", ["chat_id", "media_group_id"], unique=False
+    )
     op.create_index(
         "ix_pending_reports_expiry", "pending_reports", ["status", "expires_at"], unique=False
     )
     op.create_index(
+        "ix_pending_reports_fetch", "pending_reports", ["status", "fetch_after"], unique=False
+    )
+    op.create_index(
         "ix_pending_reports_open", "pending_reports", ["chat_id", "user_id", "status"], unique=False
+    )
+    op.create_index(
+        "ix_pending_reports_settle", "pending_reports", ["status", "settle_at"], unique=False
     )
 
     op.create_table(
@@ -364,7 +375,9 @@ def downgrade() -> None:
     op.drop_index("ix_tickets_ack_due_at", table_name="tickets")
 
     op.drop_table("tickets")
+    op.drop_index("ix_pending_reports_settle", table_name="pending_reports")
     op.drop_index("ix_pending_reports_open", table_name="pending_reports")
+    op.drop_index("ix_pending_reports_fetch", table_name="pending_reports")
     op.drop_index("ix_pending_reports_expiry", table_name="pending_reports")
     op.drop_index("ix_pending_reports_album", table_name="pending_reports")
 

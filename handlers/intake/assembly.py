@@ -1,0 +1,208 @@
+"""Putting a report together from the messages one person sends.
+
+Which report a message belongs to, in this order:
+1. the report holding the message it replies to (the person's own earlier photo, text or
+   location), whatever came in between;
+2. the album it is part of (Telegram sends an album as one message per photo);
+3. the person's newest report in this chat still open when the message was sent.
+Otherwise it starts a report of its own.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain import geo
+from domain.geo import CoordinatesOutOfRange
+from handlers.context import Context
+from handlers.inbound import Message
+from handlers.intake.categories import matched_category
+from handlers.intake.pending_report import (
+    FilePart,
+    ForwardPart,
+    PendingReport,
+    PhotoPart,
+    PlacePart,
+    Reporter,
+    TextPart,
+)
+from handlers.intake.progress import add_late_photo, advance, keep, report_of
+from handlers.intake.replies import tell_bad_coordinates, tell_too_long
+from storage.models import PendingReportRow
+from storage.repositories.pending import TAKING_PIECES
+
+# Telegram's own limits: a longer text or caption cannot have come from its apps.
+TEXT_LIMIT = 4096
+CAPTION_LIMIT = 1024
+
+
+async def take(message: Message, ctx: Context) -> None:
+    """A photo, a file, a text or a location: add it to its report, then move that on."""
+    if message.location is not None and not _valid_place(message, ctx):
+        return
+    check_length(message, ctx)
+    if message.media_group_id and await _to_album(message, ctx):
+        return
+    replied = await _replied_report(message, ctx)
+    reuse_replied = replied is None or replied.status not in ("filed", "outside")
+    if replied is not None and replied.status not in TAKING_PIECES:
+        if message.photo is not None and replied.status == "filed":
+            # Another photo answering a filed report belongs to its ticket.
+            await add_late_photo(ctx, replied, _photo(message))
+            return
+        replied = None
+    row = replied or await _newest_open(message, ctx)
+    if row is None:
+        if _is_conversation(message):
+            return
+        # Answering one's own expired photo with the location still files it; answering a
+        # filed one must not file it twice.
+        row, report = _start(message, ctx, seed=reuse_replied)
+    else:
+        report = report_of(row)
+    _add_pieces(report, message, ctx)
+    if message.location is not None:
+        row.settle_at = None  # Telegram sends an album before anything sent after it
+    keep(row, report)
+    if message.media_group_id:
+        _await_album(row, message, ctx)
+    await advance(ctx, row, report)
+
+
+# -- finding the report -------------------------------------------------------------------
+
+
+async def _replied_report(message: Message, ctx: Context) -> PendingReportRow | None:
+    """The report, in any state, holding the person's own message this one replies to."""
+    replied = _own_reply(message)
+    if replied is None:
+        return None
+    for row in await ctx.uow.pending.recent_for(message.chat.id, message.sender.id):
+        if replied.message_id in report_of(row).message_ids:
+            return row
+    return None
+
+
+async def _newest_open(message: Message, ctx: Context) -> PendingReportRow | None:
+    rows = await ctx.uow.pending.open_for(message.chat.id, message.sender.id, message.date)
+    if not rows:
+        return None
+    newest = rows[0]
+    if (message.photo or message.document) and report_of(newest).is_chatter:
+        # "thanks" a minute ago does not describe this photo.
+        newest.status = "superseded"
+        return None
+    return newest
+
+
+async def _to_album(message: Message, ctx: Context) -> bool:
+    """Add an album's further photo to its report; False for the album's first photo."""
+    assert message.media_group_id is not None
+    row = await ctx.uow.pending.by_album(message.chat.id, message.media_group_id)
+    if row is None:
+        return False
+    if row.status not in TAKING_PIECES:
+        if message.photo is not None:
+            await add_late_photo(ctx, row, _photo(message))
+        return True
+    report = report_of(row)
+    _add_pieces(report, message, ctx)
+    keep(row, report)
+    _await_album(row, message, ctx)
+    await advance(ctx, row, report)
+    return True
+
+
+def _await_album(row: PendingReportRow, message: Message, ctx: Context) -> None:
+    row.media_group_id = message.media_group_id
+    if row.status not in TAKING_PIECES:
+        return
+    window = timedelta(seconds=ctx.services.settings.intake.album_window_seconds)
+    row.settle_at = ctx.now + window
+    ctx.wake_at(row.settle_at)
+
+
+def _own_reply(message: Message) -> Message | None:
+    replied = message.reply_to
+    if replied is None or replied.from_bot or replied.sender.id != message.sender.id:
+        return None
+    return replied
+
+
+def _is_conversation(message: Message) -> bool:
+    """A text answering someone else (or the bot) is talk, not a report."""
+    if message.photo or message.document or message.location:
+        return False
+    replied = message.reply_to
+    return replied is not None and replied.sender.id != message.sender.id
+
+
+def _start(message: Message, ctx: Context, *,
+           seed: bool) -> tuple[PendingReportRow, PendingReport]:
+    sender = message.sender
+    window = timedelta(minutes=ctx.services.settings.intake.pair_window_minutes)
+    row = ctx.uow.pending.add(PendingReportRow(
+        chat_id=message.chat.id, chat_kind=message.chat.kind, user_id=sender.id,
+        user_name=(sender.full_name or str(sender.id))[:128], started_at=message.date,
+        expires_at=message.date + window, status="open", media_group_id=None,
+        first_message_id=message.message_id, data={}, asked=False, fetch_attempts=0))
+    report = PendingReport(Reporter(sender.id, sender.first_name, sender.last_name,
+                                    sender.username, sender.language))
+    replied = _own_reply(message)
+    if seed and replied is not None and _complements(replied, message):
+        # A location answering one's own photo (or the other way round) that no open
+        # report holds any more: the replied message still carries everything.
+        row.first_message_id = replied.message_id
+        _add_pieces(report, replied, ctx)
+    return row, report
+
+
+def _complements(replied: Message, message: Message) -> bool:
+    has_place = replied.location is not None
+    return has_place != (message.location is not None)
+
+
+# -- adding pieces ------------------------------------------------------------------------
+
+
+def _add_pieces(report: PendingReport, message: Message, ctx: Context) -> None:
+    if message.photo is not None:
+        report.add_photo(_photo(message))
+    if message.document is not None:
+        document = message.document
+        report.files.append(FilePart(document.file_id, document.file_unique_id,
+                                     message.message_id, document.mime_type,
+                                     document.file_name))
+    if message.location is not None:
+        where = message.location
+        venue = message.venue
+        report.place = PlacePart(where.lat, where.lon, message.message_id, where.accuracy_m,
+                                 venue.title if venue else "", venue.address if venue else "")
+    if message.text:
+        describes = matched_category(ctx.directory, message.text) is not None
+        report.add_text(TextPart(message.message_id, message.text, describes))
+    if message.forward is not None and report.forward is None:
+        forward = message.forward
+        report.forward = ForwardPart(forward.kind, forward.name, forward.user_id)
+
+
+def _photo(message: Message) -> PhotoPart:
+    assert message.photo is not None
+    return PhotoPart(message.photo.file_id, message.photo.file_unique_id, message.message_id)
+
+
+def _valid_place(message: Message, ctx: Context) -> bool:
+    assert message.location is not None
+    try:
+        geo.validate_coordinates(message.location.lat, message.location.lon)
+    except CoordinatesOutOfRange:
+        tell_bad_coordinates(ctx, message)
+        return False
+    return True
+
+
+def check_length(message: Message, ctx: Context) -> None:
+    """Over Telegram's limit: say so. The text is kept in full all the same."""
+    limit = CAPTION_LIMIT if message.photo or message.document else TEXT_LIMIT
+    if len(message.text) > limit:
+        tell_too_long(ctx, message, limit)

@@ -1,0 +1,110 @@
+"""Picking the category of a report no keyword matched (the buttons on its card)."""
+
+from __future__ import annotations
+
+import logging
+
+from domain.ticket import Actor, Ticket
+from handlers import registry
+from handlers.context import Context
+from handlers.inbound import ButtonPress
+from handlers.intake.categories import OTHER
+from handlers.intake.filing import before_photos
+from handlers.media import media_ref
+from handlers.outbound import AnswerButton, EditCaption, EditText, Target
+from handlers.tickets.card import department_card, group_card
+from handlers.tickets.keyboards import parse_category_press
+from handlers.tickets.publish import announce, announce_ref, card_ref, refresh_cards
+
+log = logging.getLogger(__name__)
+
+
+@registry.button("c")
+async def on_category_button(press: ButtonPress, ctx: Context) -> None:
+    texts = ctx.texts_for(press.sender)
+    parsed = parse_category_press(press.data)
+    ticket = await ctx.uow.tickets.get(parsed.number, for_update=True) if parsed else None
+    if (parsed is None or ticket is None or not ticket.is_open
+            or ticket.category_id != OTHER or parsed.category_id == OTHER
+            or parsed.category_id not in ctx.directory.categories):
+        log.warning("stale or forged category button",
+                    extra={"data": press.data[:64], "user_id": press.sender.id})
+        _answer(ctx, press, texts("error.stale_button"), alert=True)
+        return
+    if not _may_pick(press.sender.id, ticket, ctx):
+        _answer(ctx, press, texts("intake.category_not_permitted"), alert=True)
+        return
+    actor = Actor(press.sender.id, ctx.directory.person_name(press.sender.id,
+                                                             press.sender.full_name))
+    previous_department = ticket.department_id
+    ticket.change_category(actor, ctx.now, parsed.category_id)
+    if ticket.acknowledged_at is None:
+        _reroute(ticket, actor, ctx)
+    await ctx.uow.tickets.save(ticket)
+    await _deadlines(ticket, ctx)
+    photos = await before_photos(ctx, ticket)
+    if ticket.department_id != previous_department:
+        await _hand_over(ticket, previous_department, photos, ctx)
+    else:
+        refresh_cards(ctx, ticket, photos=photos)
+    _answer(ctx, press, texts("intake.category_set", category=ctx.directory.category_name(
+        parsed.category_id, texts.lang)))
+
+
+def _may_pick(user_id: int, ticket: Ticket, ctx: Context) -> bool:
+    """The reporter, anyone working for the ticket's department, or an admin."""
+    return (user_id == ticket.reporter.user_id
+            or ctx.directory.roles(user_id, ticket.department_id).works_here)
+
+
+def _reroute(ticket: Ticket, actor: Actor, ctx: Context) -> None:
+    """Nobody has taken the ticket up yet, so it goes where the new category belongs."""
+    if ticket.location is None:
+        return
+    department = ctx.services.areas.route(ticket.category_id, ticket.location.lat,
+                                          ticket.location.lon)
+    if department is None or department == ticket.department_id:
+        return
+    if ticket.department_id is None:
+        ticket.assign(department, ctx.now, actor)
+    else:
+        ticket.transfer(actor, ctx.now, department)
+
+
+async def _deadlines(ticket: Ticket, ctx: Context) -> None:
+    """The category sets the time limits; they still count from the report."""
+    ack_due = (ticket.reported_at + ctx.directory.ack_window(ticket.category_id)
+               if ticket.acknowledged_at is None else None)
+    resolve_due = ticket.reported_at + ctx.directory.resolve_window(ticket.category_id)
+    await ctx.uow.tickets.set_deadlines(ticket, ack_due_at=ack_due, resolve_due_at=resolve_due)
+    if ack_due is not None:
+        ctx.wake_at(ack_due)
+
+
+async def _hand_over(ticket: Ticket, previous: str | None, photos: int, ctx: Context) -> None:
+    """The group card is redrawn, the new department hears of the ticket, and the old one's
+    announcement shows where it went (without buttons: it is no longer theirs).
+
+    Not `refresh_cards`: announcement refs are named per ticket, not per chat, so they
+    still point at the old department's message.
+    """
+    card = group_card(ticket, ctx, photos=photos)
+    ctx.send(EditText(target=Target(ticket.chat_id, ref=card_ref(ticket.number)),
+                      text=card.text, buttons=card.buttons))
+    first = next(iter(await ctx.uow.tickets.photos(ticket)), None)
+    shown = None if first is None else media_ref(first.sha256) if first.sha256 \
+        else first.file_id
+    announce(ctx, ticket, photo_file_id=shown, photos=photos)
+    department = ctx.directory.departments.get(previous or "")
+    if department is None or department.chat_id is None:
+        return
+    card = department_card(ticket, ctx, photos=photos)
+    chat = department.chat_id
+    ctx.send(EditCaption(target=Target(chat, ref=announce_ref(ticket.number, True)),
+                         caption=card.text[:1024]))
+    ctx.send(EditText(target=Target(chat, ref=announce_ref(ticket.number, False)),
+                      text=card.text))
+
+
+def _answer(ctx: Context, press: ButtonPress, text: str, *, alert: bool = False) -> None:
+    ctx.send(AnswerButton(callback_id=press.callback_id, text=text[:200], alert=alert))

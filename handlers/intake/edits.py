@@ -1,0 +1,48 @@
+"""Edited messages: a corrected caption or text changes the report it belongs to.
+
+Edits of a filed report update the ticket's description (an event in its log) and its
+cards. A live location's moves arrive as edits too; only its first position counts.
+"""
+
+from __future__ import annotations
+
+from handlers.context import Context
+from handlers.inbound import Message
+from handlers.intake.assembly import check_length
+from handlers.intake.categories import matched_category
+from handlers.intake.filing import actor_of, before_photos
+from handlers.intake.progress import advance, keep, report_of
+from handlers.tickets.publish import refresh_cards
+from storage.repositories.pending import TAKING_PIECES
+
+
+async def on_edit(message: Message, ctx: Context) -> None:
+    if message.location is not None:
+        return
+    for row in await ctx.uow.pending.recent_for(message.chat.id, message.sender.id):
+        report = report_of(row)
+        if message.message_id in report.message_ids:
+            break
+    else:
+        return
+    check_length(message, ctx)
+    describes = matched_category(ctx.directory, message.text) is not None
+    if not report.edit_text(message.message_id, message.text, describes):
+        return
+    keep(row, report)
+    if row.status in TAKING_PIECES:
+        await advance(ctx, row, report)
+        return
+    if row.status != "filed" or row.ticket_number is None:
+        return
+    ticket = await ctx.uow.tickets.get(row.ticket_number, for_update=True)
+    # A report that joined someone else's ticket does not rewrite their description.
+    if ticket is None or ticket.reporter.user_id != message.sender.id \
+            or ticket.message_id not in report.message_ids:
+        return
+    description = report.description()
+    if description == ticket.description:
+        return
+    ticket.edit_description(actor_of(message.sender), ctx.now, description)
+    await ctx.uow.tickets.save(ticket)
+    refresh_cards(ctx, ticket, photos=await before_photos(ctx, ticket))

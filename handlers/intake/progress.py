@@ -1,0 +1,69 @@
+"""After every new piece: file the report, ask for what is missing, or wait for more."""
+
+from __future__ import annotations
+
+from domain.ticket import Actor
+from handlers.context import Context
+from handlers.intake.filing import Draft, before_photos, file_report
+from handlers.intake.pending_report import PendingReport, PhotoPart
+from handlers.intake.replies import ask_for_location, chat_of, pass_to_admins
+from handlers.tickets.publish import refresh_cards
+from storage.models import PendingReportRow
+from storage.repositories.pending import TAKING_PIECES
+
+
+def report_of(row: PendingReportRow) -> PendingReport:
+    return PendingReport.from_json(row.data)
+
+
+def keep(row: PendingReportRow, report: PendingReport) -> None:
+    # A new dict, so the change is noticed and written.
+    row.data = report.to_json()
+    # The file reader looks for this column: the first file not read yet.
+    row.fetch_file_id = report.files[0].file_id if report.files else None
+
+
+async def advance(ctx: Context, row: PendingReportRow, report: PendingReport) -> None:
+    if row.status not in TAKING_PIECES:
+        return
+    if report.files:
+        return  # a file is being read; its result moves the report on
+    if row.settle_at is not None and row.settle_at > ctx.now:
+        return  # an album is still arriving
+    if report.complete:
+        await file_pending(ctx, row, report)
+    elif report.is_report and report.place is None and not row.asked:
+        ask_for_location(ctx, row, report)
+
+
+async def file_pending(ctx: Context, row: PendingReportRow, report: PendingReport) -> None:
+    assert report.place is not None
+    draft = Draft.from_report(report, chat_of(row))
+    row.settle_at = None
+    if not ctx.services.areas.in_service_area(report.place.lat, report.place.lon):
+        pass_to_admins(ctx, draft)
+        row.status = "outside"
+        return
+    filed = await file_report(ctx, draft)
+    row.status = "filed"
+    row.ticket_number = filed.ticket.number
+
+
+async def add_late_photo(ctx: Context, row: PendingReportRow, photo: PhotoPart) -> None:
+    """A photo of an album that arrived after its report was filed joins the ticket."""
+    report = report_of(row)
+    report.add_photo(photo)
+    keep(row, report)
+    if row.ticket_number is None:
+        return
+    ticket = await ctx.uow.tickets.get(row.ticket_number, for_update=True)
+    if ticket is None or not ticket.is_open:
+        return
+    added = await ctx.uow.tickets.add_photo(
+        ticket, file_id=photo.file_id, file_unique_id=photo.file_unique_id, kind="before",
+        now=ctx.now, added_by=report.reporter.id)
+    if not added:
+        return
+    ticket.add_photo(Actor(report.reporter.id, report.reporter.full_name), ctx.now)
+    await ctx.uow.tickets.save(ticket)
+    refresh_cards(ctx, ticket, photos=await before_photos(ctx, ticket))
