@@ -100,17 +100,23 @@ class Sandbox:
             self.settings.database.url.split("@")[-1]
 
     async def stop(self) -> None:
-        if self.page_runner is not None:
-            await self.page_runner.cleanup()
-        if self.app is not None:
-            await self.app.stop()
-        if self.server is not None:
-            await self.server.stop()
-        if self.workdir is not None:
-            shutil.rmtree(self.workdir, ignore_errors=True)
+        page, app, server, workdir = self.page_runner, self.app, self.server, self.workdir
+        self.page_runner = self.app = self.server = self.workdir = None
+        if page is not None:
+            await page.cleanup()
+        if app is not None:
+            await app.stop()
+        if server is not None:
+            await server.stop()
+        if workdir is not None:
+            shutil.rmtree(workdir, ignore_errors=True)
 
     async def __aenter__(self) -> Sandbox:
-        return await self.start()
+        try:
+            return await self.start()
+        except BaseException:
+            await self.stop()  # whatever did start, and the temporary folder
+            raise
 
     async def __aexit__(self, *exc: Any) -> None:
         await self.stop()
