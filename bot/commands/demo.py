@@ -29,4 +29,5 @@ def run_demo(args: argparse.Namespace) -> int:
     # The transcript is the output; the bot's own log lines would interleave with it.
     configure_logging("WARNING", "text")
     result = asyncio.run(play_demo(out=lambda line: print(line, flush=True)))
+    # Non-zero when a step failed or went another way than the story, so CI notices.
     return 0 if result.ok else 1

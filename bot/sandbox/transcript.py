@@ -31,6 +31,8 @@ class Transcript:
         self._seq = server.mark()
         self._chat: int | None = None
         self._shown: dict[tuple[int, int], tuple[Any, ...]] = {}
+        self._bodies: dict[tuple[int, int], list[str]] = {}
+        self._keyboards: dict[tuple[int, int], list[list[str]]] = {}
 
     def say(self, line: str = "") -> None:
         self.lines.append(line)
@@ -53,7 +55,8 @@ class Transcript:
 
     def _message(self, view: JSON, *, edited: bool) -> None:
         key = (view["chat_id"], view["message_id"])
-        signature = (view.get("text"), view.get("caption"), repr(view.get("inline_keyboard")))
+        signature = (view.get("text"), view.get("caption"),
+                     repr([[b["text"] for b in row] for row in view.get("inline_keyboard") or []]))
         if self._shown.get(key) == signature:
             return  # an edit that changed nothing a person could see
         self._shown[key] = signature
@@ -64,14 +67,23 @@ class Transcript:
         if replied and not edited:
             head += f"（{self.texts('sandbox.demo.replying', name=self._author(key[0], replied))}）"
         body = self._body(view).splitlines() or [""]
-        if edited:
+        before = self._bodies.get(key)
+        # Only the labels: the data behind a button changes with the status, unseen.
+        keyboard = [[button["text"] for button in row]
+                    for row in view.get("inline_keyboard") or []]
+        keyboard_changed = self._keyboards.get(key) != keyboard
+        self._bodies[key], self._keyboards[key] = body, keyboard
+        if edited and before is not None:
+            # A reader notices what changed: the first line, and the lines that are new.
             self.say(f"{head}  {self.texts('sandbox.demo.edited')}")
+            seen = set(before)
+            body = body[:1] + [line for line in body[1:] if line not in seen]
         else:
             self.say(f"{head}：{body.pop(0)}")
         for line in body:
             self.say(f"{INDENT}{line}")
-        for row in view.get("inline_keyboard") or []:
-            self.say(INDENT + " ".join(f"[{button['text']}]" for button in row))
+        for row in keyboard if keyboard_changed else []:
+            self.say(INDENT + " ".join(f"[{label}]" for label in row))
 
     def _enter_chat(self, chat_id: int) -> None:
         if chat_id == self._chat:
