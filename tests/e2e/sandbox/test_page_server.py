@@ -53,3 +53,20 @@ async def test_a_post_through_the_page_reaches_the_bot(sandbox):
     await sandbox.settle()
     replies = [m.text or "" for m in sandbox.server.bot_messages(-1001000000001)]
     assert any("报告问题" in text for text in replies)
+
+
+async def test_several_photos_from_the_page_arrive_as_one_album(sandbox):
+    from bot.sandbox.pictures import road_bulge, road_level
+
+    rider = sandbox.cast.riders[0].id
+    form = aiohttp.FormData()
+    form.add_field("user_id", str(rider))
+    form.add_field("caption", "路面鼓包")
+    for name, data in (("a.jpg", road_bulge()), ("b.jpg", road_level())):
+        form.add_field("photos", data, filename=name, content_type="image/jpeg")
+    url = f"{sandbox.page_url}/_client/chats/-1001000000001/messages"
+    async with aiohttp.ClientSession() as session, session.post(url, data=form) as response:
+        assert response.status == 200
+        posted = (await response.json())["messages"]
+    assert len(posted) == 2
+    assert posted[0]["media_group_id"] == posted[1]["media_group_id"]
