@@ -10,11 +10,10 @@ from handlers.context import Context
 from handlers.inbound import ButtonPress
 from handlers.intake.categories import OTHER
 from handlers.intake.filing import before_photos
-from handlers.media import media_ref
-from handlers.outbound import AnswerButton, EditCaption, EditText, Target
-from handlers.tickets.card import department_card, group_card
+from handlers.outbound import AnswerButton
 from handlers.tickets.keyboards import parse_category_press
-from handlers.tickets.publish import announce, announce_ref, card_ref, refresh_cards
+from handlers.tickets.publish import department_chat, hand_over, refresh_cards
+from handlers.workflow.schedule import plan
 
 log = logging.getLogger(__name__)
 
@@ -36,17 +35,18 @@ async def on_category_button(press: ButtonPress, ctx: Context) -> None:
         return
     actor = Actor(press.sender.id, ctx.directory.person_name(press.sender.id,
                                                              press.sender.full_name))
+    previous_chat = department_chat(ctx, ticket)
     previous_department = ticket.department_id
     ticket.change_category(actor, ctx.now, parsed.category_id)
     if ticket.acknowledged_at is None:
         _reroute(ticket, actor, ctx)
     await ctx.uow.tickets.save(ticket)
-    await _deadlines(ticket, ctx)
-    photos = await before_photos(ctx, ticket)
+    # The category sets the time limits.
+    await plan(ctx, ticket)
     if ticket.department_id != previous_department:
-        await _hand_over(ticket, previous_department, photos, ctx)
+        await hand_over(ctx, ticket, previous_chat)
     else:
-        refresh_cards(ctx, ticket, photos=photos)
+        refresh_cards(ctx, ticket, photos=await before_photos(ctx, ticket))
     _answer(ctx, press, texts("intake.category_set", category=ctx.directory.category_name(
         parsed.category_id, texts.lang)))
 
@@ -69,41 +69,6 @@ def _reroute(ticket: Ticket, actor: Actor, ctx: Context) -> None:
         ticket.assign(department, ctx.now, actor)
     else:
         ticket.transfer(actor, ctx.now, department)
-
-
-async def _deadlines(ticket: Ticket, ctx: Context) -> None:
-    """The category sets the time limits; they still count from the report."""
-    ack_due = (ticket.reported_at + ctx.directory.ack_window(ticket.category_id)
-               if ticket.acknowledged_at is None else None)
-    resolve_due = ticket.reported_at + ctx.directory.resolve_window(ticket.category_id)
-    await ctx.uow.tickets.set_deadlines(ticket, ack_due_at=ack_due, resolve_due_at=resolve_due)
-    if ack_due is not None:
-        ctx.wake_at(ack_due)
-
-
-async def _hand_over(ticket: Ticket, previous: str | None, photos: int, ctx: Context) -> None:
-    """The group card is redrawn, the new department hears of the ticket, and the old one's
-    announcement shows where it went (without buttons: it is no longer theirs).
-
-    Not `refresh_cards`: announcement refs are named per ticket, not per chat, so they
-    still point at the old department's message.
-    """
-    card = group_card(ticket, ctx, photos=photos)
-    ctx.send(EditText(target=Target(ticket.chat_id, ref=card_ref(ticket.number)),
-                      text=card.text, buttons=card.buttons))
-    first = next(iter(await ctx.uow.tickets.photos(ticket)), None)
-    shown = None if first is None else media_ref(first.sha256) if first.sha256 \
-        else first.file_id
-    announce(ctx, ticket, photo_file_id=shown, photos=photos)
-    department = ctx.directory.departments.get(previous or "")
-    if department is None or department.chat_id is None:
-        return
-    card = department_card(ticket, ctx, photos=photos)
-    chat = department.chat_id
-    ctx.send(EditCaption(target=Target(chat, ref=announce_ref(ticket.number, True)),
-                         caption=card.text[:1024]))
-    ctx.send(EditText(target=Target(chat, ref=announce_ref(ticket.number, False)),
-                      text=card.text))
 
 
 def _answer(ctx: Context, press: ButtonPress, text: str, *, alert: bool = False) -> None:

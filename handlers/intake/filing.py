@@ -114,7 +114,6 @@ async def _open(ctx: Context, draft: Draft, category: str) -> Ticket:
     await _add_photos(ctx, ticket, draft)
     shown = next((p.shown for p in draft.photos if p.shown), None)
     await post_new_ticket(ctx, ticket, photo_file_id=shown, photos=len(draft.photos))
-    ctx.wake_at(ack_due)
     return ticket
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.localapi.models import StoredMessage
 from bot.pipeline.document_worker import DocumentWorker
 from domain.clock import Clock
-from handlers.texts import Texts
+from handlers.texts import Texts, catalog
 from storage.models import PendingReportRow, PhotoRow, TicketRow
 from tests.e2e.harness import GROUP, Harness
 
@@ -24,7 +24,7 @@ EN = Texts("en")
 
 def opening(key: str, texts: Texts = ZH) -> str:
     """A catalog text up to its first placeholder: enough to recognise it."""
-    template = texts(key)
+    template = catalog(texts.lang)[key]
     literal = next(iter(string.Formatter().parse(template)))[0]
     return literal.strip()
 
