@@ -96,11 +96,33 @@ export function messageNode(view, onReply) {
     view.inline_keyboard ? keyboard(view) : null);
 }
 
+// Only messages that changed are redrawn, so a button under the pointer stays put while
+// other messages arrive.
+const drawn = new WeakMap();  // list element -> Map(message id -> {node, signature})
+
 export function renderMessages(list, chatId, onReply) {
   const nearBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 80;
-  const views = [...chatMessages(chatId).values()].sort((a, b) => a.message_id - b.message_id);
-  list.replaceChildren(...views.map((view) => messageNode(view, onReply)));
-  if (!views.length) list.append(el("li", { class: "empty" }, t("empty_chat")));
-  if (nearBottom || list.dataset.chat !== String(chatId)) list.scrollTop = list.scrollHeight;
+  const switched = list.dataset.chat !== String(chatId);
+  if (switched || !drawn.has(list)) drawn.set(list, new Map());
+  const nodes = drawn.get(list);
+  const messages = chatMessages(chatId);
+  const views = [...messages.values()].sort((a, b) => a.message_id - b.message_id);
+  const wanted = views.map((view) => {
+    const replied = messages.get(view.reply_to_message_id);
+    const signature = JSON.stringify([view, replied?.text, replied?.caption, state.personaId,
+      state.lang]);
+    const known = nodes.get(view.message_id);
+    if (known && known.signature === signature) return known.node;
+    const node = messageNode(view, onReply);
+    nodes.set(view.message_id, { node, signature });
+    return node;
+  });
+  if (!views.length) wanted.push(el("li", { class: "empty" }, t("empty_chat")));
+  // Move nothing that is already in place: the common case is one message appended.
+  wanted.forEach((node, index) => {
+    if (list.children[index] !== node) list.insertBefore(node, list.children[index] ?? null);
+  });
+  while (list.children.length > wanted.length) list.lastElementChild.remove();
+  if (nearBottom || switched) list.scrollTop = list.scrollHeight;
   list.dataset.chat = String(chatId);
 }

@@ -10,7 +10,7 @@ from playwright.async_api import Page, expect
 from bot.sandbox.pictures import road_bulge
 from handlers import registry
 from handlers.texts import Texts
-from tests.e2e.harness import ROADS_CHAT, ROADS_STAFF
+from tests.e2e.harness import GROUP, ROADS_CHAT, ROADS_STAFF
 
 pytestmark = pytest.mark.browser
 
@@ -78,6 +78,21 @@ async def resolve_as_staff(page: Page) -> None:
                                                               timeout=WAIT_MS)
 
 
+async def confirm_and_rate_as_rider(page: Page) -> None:
+    """The reporter is asked privately; the bell on their name says so."""
+    rider = page.locator("#persona option", has_text="🔔").first
+    await expect(rider).to_have_count(1, timeout=WAIT_MS)
+    await page.select_option("#persona", await rider.get_attribute("value"))
+    await page.click(".chat-entry >> nth=-1")  # their private chat with the bot
+    for label in (TEXTS("verify.fixed"), TEXTS("rating.satisfied")):
+        await page.locator("li.message.bot").get_by_role("button", name=label).last.click()
+    await expect(page.locator("li.message.bot").last).to_contain_text(
+        TEXTS("rating.satisfied"), timeout=WAIT_MS)
+    await page.click(f"[data-chat-id='{GROUP}']")
+    await expect(card(page).locator(".text")).to_contain_text(
+        status_is(TEXTS("status.closed")), timeout=WAIT_MS)
+
+
 async def test_report_acknowledge_and_resolve_on_the_page(sandbox, browser, artifacts):
     page = await open_page(browser, sandbox.page_url)
     await report_as_rider(page)
@@ -92,6 +107,8 @@ async def test_report_acknowledge_and_resolve_on_the_page(sandbox, browser, arti
 
     if "resolve" in registry.COMMANDS:  # the staff workflow is installed
         await resolve_as_staff(page)
+        if TEXTS.has("verify.fixed"):
+            await confirm_and_rate_as_rider(page)
     await page.screenshot(path=artifacts / "sandbox-group.png")
 
     await page.click(f"[data-chat-id='{ROADS_CHAT}']")
