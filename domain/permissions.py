@@ -93,7 +93,8 @@ def decide(operation: Operation, standing: Standing, ticket: Ticket, now: dateti
         return ALLOWED
     if operation is Operation.REOPEN and standing.reporter:
         since = settled_at(ticket)
-        if since is not None and now - since <= reporter_reopen:
+        # Nothing to reopen before a ticket is settled: the status table says so instead.
+        if since is None or now - since <= reporter_reopen:
             return ALLOWED
         return Decision(False, Refusal.REOPEN_WINDOW_PASSED)
     return Decision(False, Refusal.NOT_RESPONSIBLE)

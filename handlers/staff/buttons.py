@@ -8,7 +8,9 @@ alert and are logged.
 
 from __future__ import annotations
 
+from domain.errors import InvalidTransition
 from domain.permissions import Operation
+from domain.status import Action, target
 from handlers import registry
 from handlers.context import Context
 from handlers.inbound import ButtonPress
@@ -58,6 +60,9 @@ async def on_ticket_button(press: ButtonPress, ctx: Context) -> None:
         access.refuse_press(ctx, press, "unknown action")
         return
     await access.require(ctx, operation, press.sender, ticket)
+    if target(Action(operation.value), ticket.status) is None:
+        # Said before offering a choice that could not be used.
+        raise InvalidTransition(operation.value, ticket.status.value, ticket.number)
     if operation in choices.NEEDS_CHOICE and not parsed.argument:
         await choices.offer(ctx, press, ticket, operation)
         ctx.send(AnswerButton(callback_id=press.callback_id))

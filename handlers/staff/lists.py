@@ -88,8 +88,7 @@ async def render(ctx: Context, kind: str, chat: Chat, person: Person,
 
 def _item(ctx: Context, row: TicketRow, texts: Texts) -> str:
     parts = [
-        label(row.number),
-        ctx.directory.category_name(row.category_id, texts.lang),
+        f"{label(row.number)} {ctx.directory.category_name(row.category_id, texts.lang)}",
         texts(f"status.{row.status}"),
         local_time(row.reported_at, ctx.directory.tz, ctx.now),
     ]

@@ -67,6 +67,8 @@ def _what(ctx: Context, ticket: Ticket, event: TicketEvent, texts: Texts) -> str
     match event.kind:
         case "created":
             return texts("timeline.created")
+        case "take":
+            return texts("timeline.take")
         case "assign":
             return texts("timeline.assign", department=ctx.directory.department_name(
                 data.get("department_id"), lang))

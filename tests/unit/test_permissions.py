@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from domain.errors import NotPermitted
+from domain.errors import InvalidTransition, NotPermitted
 from domain.permissions import (
     OnlyReporters,
     Operation,
@@ -92,11 +92,12 @@ def test_staff_may_reopen_long_after():
     assert decide(Operation.REOPEN, PEOPLE["staff"], ticket, START + 10 * WEEK, WEEK).allowed
 
 
-def test_the_reporter_cannot_reopen_what_was_never_settled():
+def test_an_unsettled_ticket_is_left_to_the_status_table():
     ticket = Ticket.report(number=1, reporter=Actor(3001, "小李"), chat_id=-100, message_id=5,
                            location=None, description="", category_id="road", now=START)
-    decision = decide(Operation.REOPEN, PEOPLE["reporter"], ticket, START, WEEK)
-    assert not decision.allowed
+    assert decide(Operation.REOPEN, PEOPLE["reporter"], ticket, START + 2 * WEEK, WEEK).allowed
+    with pytest.raises(InvalidTransition):
+        ticket.reopen(Actor(3001, "小李"), START, "还没修")
 
 
 def test_a_rejection_starts_the_reporter_window_too():

@@ -59,3 +59,16 @@ def labels(message: StoredMessage) -> list[str]:
 def thread(liaison: Harness, report: StoredMessage) -> list[str]:
     """What the group was told in the report's thread."""
     return replies(liaison, GROUP, report)
+
+
+def near_donghu(index: int) -> tuple[float, float]:
+    """Distinct spots in Donghu, about 110 m apart, so reports are not taken as duplicates."""
+    return (39.905 + 0.001 * index, 116.465 + 0.0005 * (index % 7))
+
+
+async def file_reports(liaison: Harness, count: int, *, caption: str = "路面鼓包",
+                       user_id: int | None = None) -> list[StoredMessage]:
+    from tests.e2e.harness import RIDER
+
+    return [await liaison.report(user_id=user_id or RIDER, caption=caption,
+                                 where=near_donghu(i)) for i in range(count)]
