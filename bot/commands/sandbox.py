@@ -88,6 +88,8 @@ def banner(sandbox: Any) -> str:
     if sandbox.page_url and not sandbox.page_url.endswith(":" + wanted.rsplit(":", 1)[-1]):
         lines.append(texts("sandbox.banner.port_moved", wanted=wanted, url=sandbox.page_url))
     lines += [texts("sandbox.banner.api", url=sandbox.server.base_url),
+              texts("sandbox.banner.database_temporary", path=sandbox.temporary_database)
+              if sandbox.temporary_database else
               texts("sandbox.banner.database", database=sandbox.database_label),
               texts("sandbox.banner.stop"), ""]
     return "\n".join(lines)

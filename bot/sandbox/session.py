@@ -17,6 +17,7 @@ from typing import Any
 
 from aiohttp import web
 from pydantic import SecretStr
+from sqlalchemy.engine import make_url
 
 from bot.app import App
 from bot.localapi import FloodLimits, LocalBotApi
@@ -92,12 +93,15 @@ class Sandbox:
         })
 
     @property
-    def database_label(self) -> str:
+    def temporary_database(self) -> Path | None:
+        """The SQLite file made for this run (removed on exit), if no database was given."""
         if self.database_url is None and self.workdir is not None:
-            return f"SQLite {self.workdir / 'liaison.db'} (temporary)"
-        # Never print a password that may be in the URL.
-        return self.settings.database.url.split("://")[0] + "://…@" + \
-            self.settings.database.url.split("@")[-1]
+            return self.workdir / "liaison.db"
+        return None
+
+    @property
+    def database_label(self) -> str:
+        return make_url(self.settings.database.url).render_as_string(hide_password=True)
 
     async def stop(self) -> None:
         page, app, server, workdir = self.page_runner, self.app, self.server, self.workdir
