@@ -33,7 +33,8 @@ def register(sub: Any) -> None:
     sandbox.add_argument("--open", dest="open_browser", action="store_true",
                          help="open the page in the default browser")
     sandbox.add_argument("--database", metavar="URL",
-                         help="database to use instead of a temporary SQLite file")
+                         help="database to use instead of a temporary SQLite file (the "
+                              "simulated chats still start empty each time)")
     sandbox.set_defaults(func=run_sandbox)
 
 

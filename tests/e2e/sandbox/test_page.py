@@ -5,7 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.async_api import Page, expect
+
+try:
+    from playwright.async_api import Page, expect
+except ImportError:  # the `browser` fixture skips, or fails when a browser is required
+    Page = expect = None  # type: ignore[assignment,misc]
 
 from bot.sandbox.pictures import road_bulge
 from handlers import registry
@@ -93,7 +97,7 @@ async def confirm_and_rate_as_rider(page: Page) -> None:
         status_is(TEXTS("status.closed")), timeout=WAIT_MS)
 
 
-async def test_report_acknowledge_and_resolve_on_the_page(sandbox, browser, artifacts):
+async def test_report_acknowledge_and_resolve_on_the_page(browser, sandbox, artifacts):
     page = await open_page(browser, sandbox.page_url)
     await report_as_rider(page)
     await expect(card(page).locator(".text")).to_contain_text(
