@@ -5,6 +5,7 @@ It is the only thing that commits. Leaving the block without `commit()` rolls ba
 
 from __future__ import annotations
 
+import asyncio
 from types import TracebackType
 from typing import Any
 
@@ -24,12 +25,16 @@ class ConcurrentChange(Exception):
 
 
 class UnitOfWork:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], read_only: bool = False) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], read_only: bool = False,
+                 write_lock: asyncio.Lock | None = None) -> None:
         self._sessions = sessions
         self._read_only = read_only
+        self._write_lock = None if read_only else write_lock
         self.session: AsyncSession
 
     async def __aenter__(self) -> UnitOfWork:
+        if self._write_lock is not None:
+            await self._write_lock.acquire()
         self.session = self._sessions()
         if self._read_only:
             await self.session.connection(execution_options={"read_only": True})
@@ -48,7 +53,11 @@ class UnitOfWork:
                         tb: TracebackType | None) -> None:
         # Closing ends any open transaction without committing it; unlike rollback() it
         # leaves the rows already read usable for the caller.
-        await self.session.close()
+        try:
+            await self.session.close()
+        finally:
+            if self._write_lock is not None:
+                self._write_lock.release()
 
     async def commit(self) -> None:
         await self.session.commit()
@@ -59,8 +68,15 @@ class UnitOfWork:
 
 
 class UnitOfWorkFactory:
+    """Makes units of work. On SQLite, which admits one writer at a time, writers of this
+    process queue on a lock instead of colliding in the database, where a blocked writer
+    would poll with growing sleeps."""
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
         self._sessions = sessions
+        bind = sessions.kw.get("bind")
+        single_writer = bind is not None and bind.dialect.name == "sqlite"
+        self._write_lock = asyncio.Lock() if single_writer else None
 
     def __call__(self, read_only: bool = False) -> UnitOfWork:
-        return UnitOfWork(self._sessions, read_only=read_only)
+        return UnitOfWork(self._sessions, read_only=read_only, write_lock=self._write_lock)

@@ -20,8 +20,8 @@ from handlers.outbound import (
 )
 from storage.models import OutboxRow
 
-# How far above the chat's highest known id a lost message is looked for.
-MAX_PROBES = 30
+# How many unknown ids above the chat's highest known id a lost message is looked for in.
+MAX_PROBES = 60
 
 
 @dataclass
@@ -36,6 +36,7 @@ class Job:
     error: str = ""
     retry_in: float | None = None
     probe_ids: list[int] = field(default_factory=list)
+    merged: bool = False
 
     @property
     def chat_id(self) -> int:
@@ -46,8 +47,12 @@ class Job:
         return isinstance(self.message, SendText | SendPhoto | SendDocument)
 
     def plan_probes(self, floor: int, known: set[int]) -> None:
-        """The ids where this message may have landed: above the floor, not known already."""
-        self.probe_ids = [k for k in range(floor + 1, floor + 1 + MAX_PROBES) if k not in known]
+        """The ids where this message may have landed: above the floor, not known already.
+
+        Messages the bot already knows (its own, and those people posted that it received)
+        are skipped, so the search reaches past a burst of chatter after the floor."""
+        top = max(known, default=floor) + MAX_PROBES
+        self.probe_ids = [k for k in range(floor + 1, top + 1) if k not in known][:MAX_PROBES]
 
 
 async def deliver_once(port: MessengerPort, media: MediaStore, job: Job) -> int | None:

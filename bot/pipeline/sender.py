@@ -173,6 +173,7 @@ class OutboxSender:
         head.kind, head.payload, head.merge_line, head.ref = (
             job.message.kind, to_payload(job.message), None, None)
         await uow.outbox.absorb([r.id for r in rows[1:used]], into=head.id, now=now)
+        job.merged = True
         self.merged_count += used - 1
 
     async def _resolve_targets(self, uow: UnitOfWork, job: Job, now: datetime) -> bool:
@@ -201,9 +202,7 @@ class OutboxSender:
             return
         row = job.row
         if row.floor_message_id is None:
-            highest = [await uow.outbox.highest_message_id(row.chat_id),
-                       await uow.inbox.highest_message_id(row.chat_id)]
-            row.floor_message_id = max((h for h in highest if h is not None), default=0)
+            row.floor_message_id = await uow.outbox.highest_known_message_id(row.chat_id)
         if row.status == "sending" or row.last_error.startswith(UNCERTAIN):
             known = await uow.outbox.message_ids_above(row.chat_id, row.floor_message_id)
             known |= await uow.inbox.message_ids_above(row.chat_id, row.floor_message_id)
@@ -266,7 +265,8 @@ class OutboxSender:
         async with self.uows() as uow:
             if job.outcome == "sent":
                 await uow.outbox.mark_sent([row_id], job.message_id, now)
-                await uow.outbox.mark_absorbed_sent(row_id, job.message_id)
+                if job.merged:
+                    await uow.outbox.mark_absorbed_sent(row_id, job.message_id)
                 self.sent_count += 1
                 await self._remember(uow, job, now)
             elif job.outcome == "retry":

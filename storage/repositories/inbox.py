@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from storage.models import InboxRow
 from storage.repositories._upsert import insert_ignoring_conflicts
@@ -48,17 +47,17 @@ class InboxRepository:
         Updates of one chat are handled in order; different chats proceed in parallel, each
         worker skipping rows another worker holds.
         """
-        earlier = aliased(InboxRow)
-        blocked = exists().where(
-            earlier.chat_id == InboxRow.chat_id,
-            earlier.status == "pending",
-            earlier.id < InboxRow.id,
+        firsts = (
+            select(func.min(InboxRow.id))
+            .where(InboxRow.status == "pending", InboxRow.chat_id.is_not(None))
+            .group_by(InboxRow.chat_id)
         )
+        chatless = select(InboxRow.id).where(InboxRow.status == "pending",
+                                             InboxRow.chat_id.is_(None))
         query = (
             select(InboxRow)
-            .where(InboxRow.status == "pending",
-                   or_(InboxRow.claimed_until.is_(None), InboxRow.claimed_until <= now),
-                   or_(InboxRow.chat_id.is_(None), ~blocked))
+            .where(or_(InboxRow.id.in_(firsts), InboxRow.id.in_(chatless)),
+                   or_(InboxRow.claimed_until.is_(None), InboxRow.claimed_until <= now))
             .order_by(InboxRow.id)
             .limit(1)
         )
@@ -91,12 +90,6 @@ class InboxRepository:
             update(InboxRow).where(InboxRow.id == row_id)
             .values(status="failed", last_error=error[:2000], processed_at=now)
         )
-
-    async def highest_message_id(self, chat_id: int) -> int | None:
-        found = await self.session.execute(
-            select(func.max(InboxRow.message_id)).where(InboxRow.chat_id == chat_id)
-        )
-        return found.scalar_one_or_none()
 
     async def message_ids_above(self, chat_id: int, floor: int) -> set[int]:
         found = await self.session.execute(

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import exists, func, or_, select, update
+from sqlalchemy import func, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from handlers.outbound import Outgoing, to_payload
 from storage.models import ChatLaneRow, OutboxRow
@@ -39,15 +38,15 @@ class OutboxRepository:
 
         A row in "sending" whose lease ran out was interrupted by a crash and is retried.
         """
-        earlier = aliased(OutboxRow)
-        behind = exists().where(
-            earlier.chat_id == OutboxRow.chat_id,
-            earlier.status.in_(ACTIVE),
-            earlier.id < OutboxRow.id,
+        firsts = (
+            select(func.min(OutboxRow.id).label("id"))
+            .where(OutboxRow.status.in_(ACTIVE))
+            .group_by(OutboxRow.chat_id)
+            .subquery()
         )
         query = (
             select(OutboxRow)
-            .where(OutboxRow.status.in_(ACTIVE), ~behind,
+            .where(OutboxRow.id.in_(select(firsts.c.id)),
                    or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
                    or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= now))
             .order_by(OutboxRow.id)
@@ -124,11 +123,17 @@ class OutboxRepository:
             .values(message_id=message_id)
         )
 
-    async def highest_message_id(self, chat_id: int) -> int | None:
-        found = await self.session.execute(
-            select(func.max(OutboxRow.message_id)).where(OutboxRow.chat_id == chat_id)
-        )
-        return found.scalar_one_or_none()
+    async def highest_known_message_id(self, chat_id: int) -> int:
+        """The highest message id of the chat we know of: ours, or one people posted."""
+        from storage.models import InboxRow
+
+        ours = select(func.max(OutboxRow.message_id).label("top")).where(
+            OutboxRow.chat_id == chat_id)
+        theirs = select(func.max(InboxRow.message_id).label("top")).where(
+            InboxRow.chat_id == chat_id)
+        both = union_all(ours, theirs).subquery()
+        found = await self.session.execute(select(func.max(both.c.top)))
+        return int(found.scalar_one_or_none() or 0)
 
     async def message_ids_above(self, chat_id: int, floor: int) -> set[int]:
         found = await self.session.execute(

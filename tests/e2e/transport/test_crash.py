@@ -1,0 +1,122 @@
+"""Kill the bot with SIGKILL at random moments while 2,000 reports stream in.
+
+Afterwards every report has exactly one ticket and every expected reply was sent exactly once:
+updates are confirmed only once stored, handled in the transaction that marks them done, and
+a send cut off mid-request is looked for before it is repeated.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections import Counter
+
+from sqlalchemy import func, select
+
+from bot.localapi import LocalBotApi
+from storage.db import create_engine, session_factory
+from storage.models import PendingReportRow, TicketRow
+from storage.uow import UnitOfWorkFactory
+from tests.e2e.harness import FAST_SERVER, GROUP, OTHER_GROUP, PEOPLE, TOKEN
+from tests.e2e.transport.bot_process import BotProcess, bot_environment
+
+REPORTS = 2000
+KILLS = 10
+RIDERS = range(4000, 4020)
+DEPARTMENT_CHATS = (-1002000000001, -1002000000002, -1002000000003, -1002000000004,
+                    -1002000000005)
+
+
+def spot(index: int) -> tuple[float, float]:
+    # 90 m apart across the district: no report duplicates another.
+    return 39.8960 + 0.0008 * (index % 60), 116.4260 + 0.0011 * (index // 60)
+
+
+async def test_sigkill_at_random_moments_loses_and_repeats_nothing(database_url, tmp_path):
+    rng = random.Random(1127)
+    server = LocalBotApi(token=TOKEN, limits=FAST_SERVER, bot_username="liaison_bot",
+                         can_read_all_group_messages=True)
+    await server.start()
+    for user_id, (first, last, username) in PEOPLE.items():
+        server.register_user(user_id, first, last, username, "zh")
+    for rider in RIDERS:
+        server.register_user(rider, f"骑手{rider % 100}", language_code="zh")
+    for chat_id in (GROUP, OTHER_GROUP, *DEPARTMENT_CHATS, -1009000000001):
+        server.create_group(chat_id, f"chat {chat_id}", bot_status="administrator",
+                            members={uid: "member" for uid in [*PEOPLE, *RIDERS]})
+    env = bot_environment(database_url, tmp_path / "media", server.base_url)
+    log = tmp_path / "bot.log"
+    reports: list[tuple[int, int]] = []
+    chunk = REPORTS // (KILLS + 1)
+
+    async def post(count: int) -> None:
+        for _ in range(count):
+            index = len(reports)
+            if index >= REPORTS:
+                return
+            chat = GROUP if index % 2 else OTHER_GROUP
+            lat, lon = spot(index)
+            sent = await server.post_venue(chat, RIDERS[index % len(RIDERS)], lat, lon,
+                                           f"路面鼓包 第{index}处", "示范街道")
+            reports.append((chat, sent.message_id))
+
+    try:
+        for _ in range(KILLS):
+            await post(chunk)
+            bot = BotProcess(env, tmp_path, log)
+            polls = server.requests_by_method["getUpdates"]
+            await bot.start()
+            await server.wait_until(
+                lambda p=polls: True if server.requests_by_method["getUpdates"] > p else None,
+                within=60)
+            await asyncio.sleep(rng.uniform(0.05, 2.5))  # a random moment of its work
+            await bot.kill()
+        await post(REPORTS)
+
+        bot = BotProcess(env, tmp_path, log)
+        await bot.start()
+        expected = set(reports)
+
+        def all_answered() -> bool | None:
+            count = sum(len(server.bot_messages(chat)) for chat in (GROUP, OTHER_GROUP))
+            if count < len(expected):
+                return None
+            answered = {(m.chat_id, m.reply_to_message_id)
+                        for chat in (GROUP, OTHER_GROUP) for m in server.bot_messages(chat)}
+            return True if expected <= answered else None
+
+        def all_announced() -> bool | None:
+            count = sum(len(server.bot_messages(chat)) for chat in DEPARTMENT_CHATS)
+            return True if count >= REPORTS else None
+
+        await server.wait_until(all_answered, within=240)
+        await server.wait_until(all_announced, within=240)
+        await server.wait_for_no_pending_updates(within=60)
+        assert await bot.terminate() == 0, log.read_text()[-3000:]
+    finally:
+        await server.stop()
+
+    replies = Counter((m.chat_id, m.reply_to_message_id)
+                      for chat in (GROUP, OTHER_GROUP) for m in server.bot_messages(chat))
+    assert all(replies[report] == 1 for report in reports), [
+        (report, replies[report]) for report in reports if replies[report] != 1][:10]
+    assert sum(replies.values()) == REPORTS, "nothing but the cards was sent to the groups"
+    announcements = Counter(
+        (m.caption or m.text or "").split("\n")[0] for chat in DEPARTMENT_CHATS
+        for m in server.bot_messages(chat))
+    assert len(announcements) == REPORTS and set(announcements.values()) == {1}
+
+    engine = create_engine(database_url)
+    try:
+        async with UnitOfWorkFactory(session_factory(engine))() as uow:
+            tickets = await uow.execute(select(TicketRow.chat_id, TicketRow.message_id))
+            per_report = Counter(tuple(row) for row in tickets.all())
+            pending = await uow.execute(select(func.count()).select_from(PendingReportRow)
+                                        .where(PendingReportRow.status == "open"))
+            counts = await uow.outbox.counts()
+    finally:
+        await engine.dispose()
+    assert per_report == Counter(reports)
+    assert pending.scalar_one() == 0
+    assert set(counts) <= {"sent", "skipped"}, counts
+    assert "Traceback" not in log.read_text()
