@@ -135,23 +135,23 @@ class Story:
 
     async def resolve(self) -> None:
         await self.pass_time(STORY_START + timedelta(hours=5) - self.clock.now())
-        caption = f"/resolve {int(self.card_label.lstrip('#'))} {RESOLVE_NOTE}"
-        card = self.card()
-        assert card is not None
+        command = f"/resolve {int(self.card_label.lstrip('#'))} {RESOLVE_NOTE}"
         mark = self.server.mark()
-        # In the group, answering the card, so the rider sees the road level again.
-        await self.server.post_photo(self.group, self.staff.id, road_level(), caption,
-                                     reply_to=card.message_id)
+        # On site: the photo first, then the command as a reply to it, in the team's chat.
+        after = await self.server.post_photo(self.roads_chat, self.staff.id, road_level())
+        await self.server.post_text(self.roads_chat, self.staff.id, command,
+                                    reply_to=after.message_id)
         await self.sandbox.settle()
         try:
             self.require_card_status("resolved", after=mark)
         except StepFailed as error:
             # Go on with the words alone, so the rest of the story is still told and checked.
             self.detour("resolve", f"the after photo did not resolve the ticket: {error}")
-            await self.server.post_text(self.group, self.staff.id, caption,
-                                        reply_to=card.message_id)
+            await self.server.post_text(self.roads_chat, self.staff.id, command)
             await self.sandbox.settle()
             self.require_card_status("resolved", after=mark)
+        if not self.after_photo_shown(mark):
+            self.detour("resolve", "the group was not shown the after photo")
 
     async def confirm(self) -> None:
         await self.pass_time(timedelta(minutes=3))
@@ -235,6 +235,11 @@ class Story:
         if wanted not in first:
             raise StepFailed(f"the card shows {first!r}, not {wanted!r}; the bot said: "
                              f"{self.bot_said(self.group, after=after)}")
+
+    def after_photo_shown(self, mark: int) -> bool:
+        resolved = self.bot_texts("status.resolved")
+        return any(m.photo_file_id and resolved in (m.caption or "")
+                   for m in self.server.bot_messages(self.group) if m.changed_seq > mark)
 
     def button_on_ticket(self, chat_id: int, label: str) -> StoredMessage | None:
         for message in reversed(self.server.bot_messages(chat_id)):

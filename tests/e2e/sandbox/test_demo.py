@@ -26,8 +26,10 @@ async def test_the_demo_tells_the_story_from_report_to_digest():
     card = after(lines, "#0001 道路破损 · 已派单", report)
     after(lines, "负责：道路养护所", card)
     acknowledged = after(lines, "#0001 道路破损 · 已受理", card)
-    after_photo = after(lines, "张师傅（↩ 回复 Liaison）：[照片] /resolve 1", acknowledged)
-    resolved = after(lines, "#0001 道路破损 · 已解决", after_photo)
+    after_photo = after(lines, "张师傅：[照片]", acknowledged)
+    command = after(lines, "张师傅（↩ 回复 张师傅）：/resolve 1", after_photo)
+    resolved = after(lines, "#0001 道路破损 · 已解决", command)
+    after(lines, "[照片] #0001 已解决", command)  # the group sees the road level again
     after(lines, "用时 5 小时 0 分", resolved)
     confirmed = after(lines, "点了「✅ 已解决」", resolved)
     rated = after(lines, "评价：😊 满意", after(lines, "点了「😊 满意」", confirmed))
