@@ -68,8 +68,8 @@ class Story:
         self.clock = clock
         settings = sandbox.settings
         self.tz = settings.bot.tz
-        self.bot_texts = Texts(settings.bot.language)
-        self.texts = self.bot_texts
+        # The bot's own catalog: the demo's words and the labels of the bot's buttons.
+        self.texts = Texts(settings.bot.language)
         self.transcript = Transcript(self.server, sandbox.cast, self.texts, self.tz, out)
         cast = sandbox.cast
         self.rider = cast.riders[0]
@@ -126,7 +126,7 @@ class Story:
 
     async def acknowledge(self) -> None:
         await self.pass_time(timedelta(minutes=7))
-        label = self.bot_texts("button.acknowledge")
+        label = self.texts("button.acknowledge")
         found = self.button_on_ticket(self.roads_chat, label)
         if found is None:
             raise StepFailed(f"no {label!r} button on the department's card")
@@ -197,14 +197,14 @@ class Story:
 
     def label(self, key: str, otherwise: Callable[[str], bool]) -> Callable[[str], bool]:
         """The button's exact catalog label when the bot has one, else recognise its words."""
-        if self.bot_texts.has(key):
-            exact = self.bot_texts(key)
+        if self.texts.has(key):
+            exact = self.texts(key)
             return lambda text: text == exact
         return otherwise
 
     def hours_minutes(self, span: timedelta) -> str:
         minutes = int(span.total_seconds() // 60)
-        return self.bot_texts("time.hours_minutes", hours=minutes // 60, minutes=minutes % 60)
+        return self.texts("time.hours_minutes", hours=minutes // 60, minutes=minutes % 60)
 
     async def pass_time(self, delta: timedelta) -> None:
         await self.sandbox.later(delta)
@@ -229,7 +229,7 @@ class Story:
         return None
 
     def require_card_status(self, status: str, after: int = 0) -> None:
-        wanted = self.bot_texts(f"status.{status}")
+        wanted = self.texts(f"status.{status}")
         card = self.card()
         first = (card.text or card.caption or "").split("\n")[0] if card else ""
         if wanted not in first:
@@ -237,7 +237,7 @@ class Story:
                              f"{self.bot_said(self.group, after=after)}")
 
     def after_photo_shown(self, mark: int) -> bool:
-        resolved = self.bot_texts("status.resolved")
+        resolved = self.texts("status.resolved")
         return any(m.photo_file_id and resolved in (m.caption or "")
                    for m in self.server.bot_messages(self.group) if m.changed_seq > mark)
 
