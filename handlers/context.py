@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from domain.clock import Clock
 from handlers.directory import Directory
-from handlers.outbound import Outgoing, SendText, Target
+from handlers.outbound import Keyboard, Outgoing, SendText, Target
 from handlers.texts import Texts, pick_language
 
 if TYPE_CHECKING:
@@ -41,10 +41,12 @@ class Context:
     def send(self, message: Outgoing) -> None:
         self.uow.outbox.add(message, self.now)
 
-    def reply(self, to: Message, text: str, **options: object) -> None:
+    def reply(self, to: Message, text: str, *, buttons: Keyboard = (),
+              ticket: int | None = None, merge_line: str | None = None) -> None:
         """A short answer in the thread of the message that caused it."""
-        self.send(SendText(chat_id=to.chat.id, text=text,
-                           reply_to=Target(to.chat.id, to.message_id), **options))  # type: ignore[arg-type]
+        self.send(SendText(chat_id=to.chat.id, text=text, buttons=buttons,
+                           reply_to=Target(to.chat.id, to.message_id), ticket=ticket,
+                           merge_line=merge_line))
 
     def wake_at(self, when: datetime) -> None:
         self.wakeups.append(when)

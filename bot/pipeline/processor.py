@@ -11,7 +11,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -169,7 +169,3 @@ def _backoff(attempts: int) -> timedelta:
 def _is_serialization_failure(error: DBAPIError) -> bool:
     code = getattr(error.orig, "sqlstate", None) or getattr(error.orig, "pgcode", None)
     return code in ("40001", "40P01")
-
-
-def next_retry(now: datetime, attempts: int) -> datetime:
-    return now + _backoff(attempts)
