@@ -100,9 +100,11 @@ class TicketRow(Base):
         Index("ix_tickets_chat_reported", "chat_id", "reported_at"),
         Index("ix_tickets_status_resolve_due", "status", "resolve_due_at"),
         Index("ix_tickets_next_check_at", "next_check_at"),
-        # The digest's response and satisfaction rates select by these instants.
+        # The digest selects by these instants: its response and satisfaction rates, and
+        # which tickets were still open at the end of a past period.
         Index("ix_tickets_ack_due_at", "ack_due_at"),
         Index("ix_tickets_rated_at", "rated_at"),
+        Index("ix_tickets_closed_at", "closed_at"),
     )
 
 

@@ -94,7 +94,7 @@ def durations(scope: Scope, ended: Any, start: datetime, end: datetime, dialect:
     return select(
         (key if key is not None else literal_column("0")).label("key"),
         seconds_between(ended, T.reported_at, dialect).label("seconds"),
-    ).where(within(ended, start, end), *scope.conditions())
+    ).where(within(ended, start, end), *scope.conditions(dialect))
 
 
 async def _spread(uow: UnitOfWork, values: Select[Any]) -> Spread:
@@ -107,7 +107,7 @@ async def rolling_resolution(uow: UnitOfWork, scope: Scope, as_of: datetime) -> 
     row = (await uow.execute(
         select(func.count(), count_where(T.resolved_at < as_of))
         .where(within(T.reported_at, as_of - timedelta(days=ROLLING_DAYS), as_of),
-               not_duplicate, *scope.conditions())
+               not_duplicate, *scope.conditions(uow.dialect))
     )).one()
     return Ratio(int(row[1] or 0), int(row[0] or 0))
 

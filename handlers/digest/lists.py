@@ -39,7 +39,7 @@ class Reporter:
 
 async def oldest_overdue(uow: UnitOfWork, scope: Scope, as_of: datetime, now: datetime,
                          limit: int = 5) -> list[OverdueTicket]:
-    table = open_at(scope, as_of, now).subquery()
+    table = open_at(scope, as_of, now, uow.dialect)
     rows = await uow.execute(
         select(table).where(table.c.overdue == 1)
         .order_by(table.c.reported_at, table.c.number).limit(limit)
@@ -62,7 +62,7 @@ async def top_reporters(uow: UnitOfWork, scope: Scope, start: datetime, as_of: d
         select(E.actor_id, reports, func.max(E.actor_name).label("name"))
         .join(T, T.id == E.ticket_id)
         .where(E.at >= start, E.at < as_of, E.kind.in_(REPORT_EVENTS),
-               E.actor_id.is_not(None), *scope.conditions())
+               E.actor_id.is_not(None), *scope.conditions(uow.dialect))
         .group_by(E.actor_id)
         .order_by(desc(reports), func.min(E.at), E.actor_id)
         .limit(limit)

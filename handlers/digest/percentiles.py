@@ -1,9 +1,8 @@
 """Median and 90th percentile of durations, computed by the database on both dialects.
 
-PostgreSQL has `percentile_cont`. SQLite has no percentile function, so the database counts
-the values and hands back just the two values around each percentile's position
-(ORDER BY … LIMIT 2 OFFSET k); they are then interpolated exactly as `percentile_cont` does,
-so both dialects give the same answer.
+PostgreSQL has `percentile_cont`. SQLite has no percentile function, so the database sorts
+the values and hands back just the two around each percentile's position; they are then
+interpolated exactly as `percentile_cont` does, so both dialects give the same answer.
 """
 
 from __future__ import annotations
@@ -13,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Float, Select, cast, func, select
+from sqlalchemy import Float, Integer, Select, cast, func, literal_column, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.types import epoch_seconds
@@ -51,22 +50,39 @@ async def spreads(uow: UnitOfWork, values: Select[Any]) -> dict[Any, Spread]:
         )
         return {key: Spread(int(n), _float(median), _float(p90))
                 for key, n, median, p90 in rows}
-    counts = await uow.execute(select(table.c.key, func.count()).group_by(table.c.key))
-    result: dict[Any, Spread] = {}
-    for key, n in counts.all():
-        found = []
+    return await _ordered_neighbours(uow, table)
+
+
+async def _ordered_neighbours(uow: UnitOfWork, table: Any) -> dict[Any, Spread]:
+    """SQLite: number each key's values in order and keep only the rows at ⌊q·(n−1)⌋ and
+    the one after, for every q — the rows ORDER BY seconds LIMIT 2 OFFSET ⌊q·(n−1)⌋ gives,
+    for all keys and both percentiles in one pass."""
+    ordered = select(
+        table.c.key, table.c.seconds,
+        (func.row_number().over(partition_by=table.c.key, order_by=table.c.seconds) - 1)
+        .label("position"),
+        func.count().over(partition_by=table.c.key).label("n"),
+    ).subquery()
+    wanted = []
+    for q in MEDIAN_AND_P90:
+        lower = cast(literal_column(repr(q)) * (ordered.c.n - 1), Integer)
+        wanted += [ordered.c.position == lower, ordered.c.position == lower + 1]
+    rows = await uow.execute(
+        select(ordered.c.key, ordered.c.n, ordered.c.position, ordered.c.seconds)
+        .where(or_(*wanted))
+    )
+    found: dict[Any, tuple[int, dict[int, float]]] = {}
+    for key, n, position, seconds in rows:
+        found.setdefault(key, (int(n), {}))[1][int(position)] = float(seconds)
+    result = {}
+    for key, (n, at) in found.items():
+        values = []
         for q in MEDIAN_AND_P90:
             position = q * (n - 1)
             lower = math.floor(position)
-            around = await uow.execute(
-                select(table.c.seconds)
-                .where(table.c.key.is_not_distinct_from(key))
-                .order_by(table.c.seconds)
-                .limit(2)
-                .offset(lower)
-            )
-            found.append(interpolate(around.scalars().all(), position - lower))
-        result[key] = Spread(int(n), *found)
+            values.append(interpolate([at[p] for p in (lower, lower + 1) if p in at],
+                                      position - lower))
+        result[key] = Spread(n, *values)
     return result
 
 

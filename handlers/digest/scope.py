@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import func
 from sqlalchemy.sql.elements import ColumnElement
 
 from handlers.directory import Directory
@@ -21,13 +22,24 @@ class Scope:
     def is_one_department(self) -> bool:
         return self.departments is not None and len(self.departments) == 1
 
-    def conditions(self) -> list[ColumnElement[bool]]:
+    def conditions(self, dialect: str) -> list[ColumnElement[bool]]:
         conditions: list[ColumnElement[bool]] = []
         if self.chat_id is not None:
             conditions.append(TicketRow.chat_id == self.chat_id)
         if self.departments is not None:
             conditions.append(TicketRow.department_id.in_(self.departments))
-        return conditions
+        return [unselective(c, dialect) for c in conditions]
+
+
+def unselective(condition: ColumnElement[bool], dialect: str) -> ColumnElement[bool]:
+    """Mark a condition that keeps many rows.
+
+    SQLite's planner has no statistics unless someone runs ANALYZE, and then takes an
+    equality (chat, department, status) for more selective than a time range: it would read a
+    whole group's tickets to count one day. `likely()` tells it otherwise; PostgreSQL plans by
+    its statistics and needs no hint.
+    """
+    return func.likely(condition) if dialect == "sqlite" else condition
 
 
 EVERYTHING = Scope()

@@ -58,7 +58,7 @@ async def _per_day(uow: UnitOfWork, scope: Scope, column: Any, start: datetime,
                else_=literal_column(str(len(boundaries))))
     rows = await uow.execute(
         select(day.label("day"), func.count())
-        .where(within(column, start, end), *scope.conditions())
+        .where(within(column, start, end), *scope.conditions(uow.dialect))
         .group_by("day")
     )
     counts = [0] * (len(boundaries) + 1)

@@ -18,12 +18,23 @@ from dataclasses import astuple, dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Integer, Select, and_, case, func, literal_column, or_, select, union_all
+from sqlalchemy import (
+    CTE,
+    Integer,
+    Select,
+    and_,
+    case,
+    func,
+    literal_column,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.status import OPEN_STATUSES, Status
 from domain.ticket import Rating
-from handlers.digest.scope import Scope
+from handlers.digest.scope import Scope, unselective
 from storage.models import TicketRow as T
 from storage.uow import UnitOfWork
 
@@ -79,7 +90,7 @@ async def tallies(uow: UnitOfWork, scope: Scope, start: datetime, as_of: datetim
                  due_for_ack=func.count(), acked_on_time=count_where(answered_at <= T.ack_due_at))
     await _count(uow, found, scope, within(T.rated_at, start, as_of),
                  rated=func.count(T.rating), satisfied=count_where(T.rating.in_(_CONTENT)))
-    table = open_at(scope, as_of, now).subquery()
+    table = open_at(scope, as_of, now, uow.dialect)
     rows = await uow.execute(
         select(table.c.department_id, func.count(), func.sum(table.c.overdue))
         .group_by(table.c.department_id)
@@ -95,7 +106,7 @@ async def _count(uow: UnitOfWork, into: dict[str | None, dict[str, int]], scope:
                  window: ColumnElement[bool], **columns: ColumnElement[int]) -> None:
     rows = await uow.execute(
         select(T.department_id, *(c.label(name) for name, c in columns.items()))
-        .where(window, *scope.conditions())
+        .where(window, *scope.conditions(uow.dialect))
         .group_by(T.department_id)
     )
     for row in rows.mappings():
@@ -103,23 +114,26 @@ async def _count(uow: UnitOfWork, into: dict[str | None, dict[str, int]], scope:
             {name: int(row[name] or 0) for name in columns})
 
 
-def open_at(scope: Scope, as_of: datetime, now: datetime) -> Select[Any]:
+def open_at(scope: Scope, as_of: datetime, now: datetime, dialect: str) -> CTE:
     """Tickets open at `as_of`, with an `overdue` flag: a UNION of index-friendly parts.
 
     Open now means open since it was reported (reopened tickets count as open throughout).
     For an earlier instant, add the tickets that ended after it: resolved later, or rejected
-    or marked duplicate later.
+    or marked duplicate later (those never carry a resolution time). MATERIALIZED keeps each
+    part planned on its own, by its own index, whatever the query around it orders by.
     """
-    reported = T.reported_at < as_of
-    parts = [_open_rows(scope, as_of, T.status.in_(_OPEN), reported)]
+    reported = unselective(T.reported_at < as_of, dialect)
+    parts = [_open_rows(scope, as_of, dialect, T.status.in_(_OPEN), reported)]
     if as_of < now:
-        parts.append(_open_rows(scope, as_of, T.resolved_at >= as_of, reported))
-        parts.append(_open_rows(scope, as_of, T.status.in_(_ENDED_UNRESOLVED),
-                                T.resolved_at.is_(None), T.closed_at >= as_of, reported))
-    return parts[0] if len(parts) == 1 else union_all(*parts)  # type: ignore[return-value]
+        parts.append(_open_rows(scope, as_of, dialect, T.resolved_at >= as_of, reported))
+        parts.append(_open_rows(scope, as_of, dialect, T.closed_at >= as_of, reported,
+                                unselective(T.status.in_(_ENDED_UNRESOLVED), dialect)))
+    rows = parts[0] if len(parts) == 1 else union_all(*parts)
+    return rows.cte("open_tickets").prefix_with("MATERIALIZED")
 
 
-def _open_rows(scope: Scope, as_of: datetime, *conditions: ColumnElement[bool]) -> Select[Any]:
+def _open_rows(scope: Scope, as_of: datetime, dialect: str,
+               *conditions: ColumnElement[bool]) -> Select[Any]:
     unanswered = or_(T.acknowledged_at.is_(None), T.acknowledged_at >= as_of)
     overdue = or_(T.resolve_due_at < as_of, and_(T.ack_due_at < as_of, unanswered))
     return select(
@@ -128,4 +142,4 @@ def _open_rows(scope: Scope, as_of: datetime, *conditions: ColumnElement[bool]) 
         .cast(Integer).label("unanswered"),
         case((overdue, literal_column("1")), else_=literal_column("0"))
         .cast(Integer).label("overdue"),
-    ).where(*conditions, *scope.conditions())
+    ).where(*conditions, *scope.conditions(dialect))

@@ -229,6 +229,7 @@ def upgrade() -> None:
     op.create_index("ix_tickets_ack_due_at", "tickets", ["ack_due_at"], unique=False)
     op.create_index("ix_tickets_acknowledged_at", "tickets", ["acknowledged_at"], unique=False)
     op.create_index("ix_tickets_chat_reported", "tickets", ["chat_id", "reported_at"], unique=False)
+    op.create_index("ix_tickets_closed_at", "tickets", ["closed_at"], unique=False)
     op.create_index(
         "ix_tickets_department_status", "tickets", ["department_id", "status"], unique=False
     )
@@ -370,6 +371,7 @@ def downgrade() -> None:
         sqlite_where=sa.text(OPEN_TICKETS),
     )
     op.drop_index("ix_tickets_department_status", table_name="tickets")
+    op.drop_index("ix_tickets_closed_at", table_name="tickets")
     op.drop_index("ix_tickets_chat_reported", table_name="tickets")
     op.drop_index("ix_tickets_acknowledged_at", table_name="tickets")
     op.drop_index("ix_tickets_ack_due_at", table_name="tickets")
