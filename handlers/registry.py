@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from handlers.context import Context
     from handlers.inbound import ButtonPress, Internal, Message
 
-MessageHandler = Callable[["Message", "Context"], Awaitable[None]]
+MessageHandler = Callable[["Message", "Context"], Awaitable[bool | None]]
 ButtonHandler = Callable[["ButtonPress", "Context"], Awaitable[None]]
 InternalHandler = Callable[["Internal", "Context"], Awaitable[None]]
 
@@ -58,7 +58,8 @@ def button(prefix: str) -> Callable[[ButtonHandler], ButtonHandler]:
 
 
 def messages(handler: MessageHandler) -> MessageHandler:
-    """Register a handler of plain messages (reports); the first registered runs."""
+    """Register a handler of plain messages. Handlers are tried in the order the features are
+    loaded (`handlers.router.FEATURES`); one that returns False passes the message on."""
     MESSAGE_HANDLERS.append(handler)
     return handler
 

@@ -91,5 +91,6 @@ async def _message(message: Message, ctx: Context) -> None:
         ctx.reply(message, ctx.texts("common.unknown_command", name=message.command.name))
         return
     for handler in registry.MESSAGE_HANDLERS:
-        await handler(message, ctx)
-        return
+        # A handler that returns False leaves the message to the next one.
+        if await handler(message, ctx) is not False:
+            return

@@ -74,7 +74,7 @@ def _message(update_id: int, m: TgMessage, bot_id: int, bot_username: str, *,
              edited: bool, depth: int = 0) -> Message | None:
     if m.from_user is None:
         return None  # anonymous channel posts and the like
-    command = _command(m.text or "", bot_username)
+    command = _command(m.text or m.caption or "", bot_username)
     if command is False:
         return None  # a command for another bot
     reply_to = None
