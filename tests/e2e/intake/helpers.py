@@ -29,9 +29,10 @@ def opening(key: str, texts: Texts = ZH) -> str:
     return literal.strip()
 
 
-def said(liaison: Harness, key: str, chat_id: int = GROUP) -> list[StoredMessage]:
+def said(liaison: Harness, key: str, chat_id: int = GROUP,
+         texts: Texts = ZH) -> list[StoredMessage]:
     """The bot's messages in the chat that are the given catalog text."""
-    start = opening(key)
+    start = opening(key, texts)
     return [m for m in liaison.server.bot_messages(chat_id)
             if (m.text or m.caption or "").startswith(start)]
 
@@ -136,9 +137,13 @@ async def pending(liaison: Harness) -> list[PendingReportRow]:
     return await rows(liaison, PendingReportRow)
 
 
-async def download_photos(liaison: Harness) -> list[PhotoRow]:
-    """Run the photo downloader over every photo due now; the stored photos afterwards."""
-    assert liaison.app is not None
-    while await liaison.app.media_worker.step():
-        pass
-    return await rows(liaison, PhotoRow, PhotoRow.sha256.is_not(None))
+async def download_photos(liaison: Harness, rounds: int = 5) -> list[PhotoRow]:
+    """Run the photo downloader round after round, each one later than its retry and lease
+    times, until every photo is stored or the rounds are used; returns the stored photos."""
+    stored: list[PhotoRow] = []
+    for round_ in range(1, rounds + 1):
+        await retry_downloads_later(liaison, by=timedelta(hours=2 * round_))
+        stored = await rows(liaison, PhotoRow, PhotoRow.sha256.is_not(None))
+        if len(stored) == len(await rows(liaison, PhotoRow)):
+            break
+    return stored
