@@ -50,7 +50,7 @@ async def oldest_overdue(uow: UnitOfWork, scope: Scope, as_of: datetime, now: da
             and row["ack_due_at"] < as_of
         due_at = row["ack_due_at"] if ack_missed else row["resolve_due_at"]
         found.append(OverdueTicket(row["number"], row["category_id"], row["department_id"],
-                                   _aware(row["reported_at"]), _aware(due_at)))
+                                   row["reported_at"], due_at))
     return found
 
 
@@ -83,11 +83,3 @@ def _first_name(known: str | None, stored_name: str) -> str:
     first = known or next(iter(stored_name.split()), "")
     return public_name(first, None, None)
 
-
-def _aware(value: datetime) -> datetime:
-    # Values read through a UNION lose the column type; SQLite then hands back naive UTC.
-    from datetime import UTC
-
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=UTC)

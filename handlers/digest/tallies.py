@@ -14,7 +14,7 @@ Definitions (all instants in [start, as_of), `as_of` being the period's end or n
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import astuple, dataclass, fields
+from dataclasses import astuple, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -97,9 +97,7 @@ async def tallies(uow: UnitOfWork, scope: Scope, start: datetime, as_of: datetim
     )
     for department, count, overdue in rows:
         found[department].update(open=int(count), overdue=int(overdue or 0))
-    names = {f.name for f in fields(Tally)}
-    return {department: Tally(**{k: v for k, v in counts.items() if k in names})
-            for department, counts in found.items()}
+    return {department: Tally(**counts) for department, counts in found.items()}
 
 
 async def _count(uow: UnitOfWork, into: dict[str | None, dict[str, int]], scope: Scope,
