@@ -10,7 +10,11 @@ from domain.permissions import Operation
 from handlers import registry
 from handlers.context import Context
 from handlers.inbound import Message, PhotoFile
-from handlers.staff import lists, view
+from handlers.staff import (
+    lists,
+    photos,  # noqa: F401  (registers the photos-about-a-ticket handler)
+    view,
+)
 from handlers.staff.actions import Request, perform
 from handlers.staff.parsing import (
     addressed,

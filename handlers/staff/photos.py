@@ -1,23 +1,19 @@
-"""Photos about an existing ticket, rather than new reports.
+"""Photos sent as a reply to a message about a ticket are added to the ticket, rather than
+starting a new report: by the staff, as a progress photo while it is open and as the after
+photo once resolved; by a reporter, as one more photo of the problem. Others are told they
+may not. (A photo captioned `/resolve 42` is a command, and its photo the after photo.)
 
-- A photo captioned with a command (`/resolve 42 repaired`, or `/resolve` as a reply to the
-  card) runs that command with the photo: for /resolve it becomes the after photo.
-- A photo sent as a reply to a message about a ticket is added to it: by the staff, as a
-  progress photo while it is open and as the after photo once resolved; by a reporter, as one
-  more photo of the problem. Others are told they may not.
-
-`take_ticket_photo` is called by the report intake before it treats a photo as a new report.
+Plain messages reach the report intake first: it calls `take_ticket_photo` before treating a
+photo as a report, or passes the message on (returns False) to the handler registered here.
 """
 
 from __future__ import annotations
-
-from dataclasses import replace
 
 from domain.permissions import Operation
 from domain.ticket import label
 from handlers import registry
 from handlers.context import Context
-from handlers.inbound import Command, Message
+from handlers.inbound import Message
 from handlers.outbound import SendPhoto
 from handlers.staff.parsing import replied_ticket
 from handlers.tickets import access
@@ -25,23 +21,11 @@ from handlers.tickets.notices import report_thread
 from handlers.tickets.publish import refresh
 
 
-def caption_command(message: Message) -> Command | None:
-    text = message.text.strip()
-    if message.photo is None or not text.startswith("/"):
-        return None
-    head, _, args = text[1:].partition(" ")
-    name = head.split("@", 1)[0].lower()
-    return Command(name, args.strip()) if name in registry.COMMANDS else None
-
-
+@registry.messages
 async def take_ticket_photo(message: Message, ctx: Context) -> bool:
-    """Handle a photo that is about an existing ticket; False leaves it to the intake."""
-    if message.photo is None or message.edited:
+    """Add a photo that replies to a message about a ticket; False leaves it to others."""
+    if message.photo is None or message.edited or message.command is not None:
         return False
-    command = caption_command(message)
-    if command is not None:
-        await registry.COMMANDS[command.name].handler(replace(message, command=command), ctx)
-        return True
     number = await replied_ticket(ctx, message)
     if number is None:
         return False

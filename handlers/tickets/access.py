@@ -7,7 +7,7 @@ import logging
 from datetime import timedelta
 
 from domain import permissions
-from domain.errors import TicketNotFound
+from domain.errors import DomainError, TicketNotFound
 from domain.permissions import Operation, Standing
 from domain.ticket import Actor, Ticket
 from handlers.context import Context
@@ -53,7 +53,7 @@ async def require(ctx: Context, operation: Operation, person: Person, ticket: Ti
     who = await standing(ctx, person.id, ticket)
     try:
         permissions.require(operation, who, ticket, ctx.now, reopen_window(ctx))
-    except Exception:
+    except DomainError:
         log.info("refused", extra={"ticket": ticket.number, "operation": operation.value,
                                    "user_id": person.id})
         raise

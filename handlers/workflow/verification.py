@@ -144,6 +144,16 @@ async def refresh_questions(ctx: Context, ticket: Ticket, round_: int | None = N
         ctx.send(EditText(target=Target(chat_id, ref=ref), text=text, buttons=buttons))
 
 
+def _still_open(ticket: Ticket, press: VerifyPress) -> bool:
+    """The question pressed is the latest resolution's, and this answer is still wanted:
+    fixed or not while the ticket waits for it, a rating until there is one."""
+    if press.round != resolution_round(ticket):
+        return False
+    if press.choice in (FIXED, NOT_FIXED):
+        return ticket.status is Status.RESOLVED
+    return press.choice in RATINGS and ticket.status in ANSWERABLE and ticket.rating is None
+
+
 @registry.button("v")
 async def on_answer(press: ButtonPress, ctx: Context) -> None:
     texts = ctx.texts_for(press.sender)
@@ -152,11 +162,7 @@ async def on_answer(press: ButtonPress, ctx: Context) -> None:
         access.refuse_press(ctx, press, "forged")
         return
     ticket = await access.load(ctx, parsed.number)
-    answerable = Status.RESOLVED if parsed.choice in (FIXED, NOT_FIXED) else None
-    if (parsed.round != resolution_round(ticket) or ticket.status not in ANSWERABLE
-            or (answerable is not None and ticket.status is not answerable)
-            or (parsed.choice in RATINGS and ticket.rating is not None)
-            or parsed.choice not in (FIXED, NOT_FIXED, *RATINGS)):
+    if not _still_open(ticket, parsed):
         access.refuse_press(ctx, press, "stale")
         return
     rating = RATINGS.get(parsed.choice)

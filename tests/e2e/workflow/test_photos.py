@@ -14,8 +14,8 @@ from handlers.staff.photos import take_ticket_photo
 from tests.e2e.harness import GROUP, RIDER, ROADS_CHAT, ROADS_STAFF, jpeg
 from tests.e2e.workflow.helpers import bot_message, file_reports, last_reply, say, thread
 
-# Plain photos reach the report intake first, which hands those about a ticket to
-# `take_ticket_photo` before anything else. Until it does, these tests put that step in front.
+# Plain photos reach the report intake first unless it hands those about a ticket to
+# `take_ticket_photo` or the photo handler comes first; until then these tests put it first.
 _INTAKE = Path(handlers.intake.__file__).parent
 HANDED_OVER = any("take_ticket_photo" in p.read_text(encoding="utf-8")
                   for p in _INTAKE.glob("*.py"))
@@ -23,18 +23,10 @@ HANDED_OVER = any("take_ticket_photo" in p.read_text(encoding="utf-8")
 
 @pytest.fixture
 def handed_over(monkeypatch):
-    if HANDED_OVER:
+    if HANDED_OVER or registry.MESSAGE_HANDLERS[0] is take_ticket_photo:
         return
-    intake = list(registry.MESSAGE_HANDLERS)
-
-    async def photos_first(message, ctx):
-        if await take_ticket_photo(message, ctx):
-            return
-        for handler in intake:
-            await handler(message, ctx)
-            return
-
-    monkeypatch.setattr(registry, "MESSAGE_HANDLERS", [photos_first])
+    others = [h for h in registry.MESSAGE_HANDLERS if h is not take_ticket_photo]
+    monkeypatch.setattr(registry, "MESSAGE_HANDLERS", [take_ticket_photo, *others])
 
 
 async def _photos(liaison, number):
@@ -52,7 +44,7 @@ async def test_resolve_as_a_reply_to_a_photo_takes_it_as_the_after_photo(liaison
     assert told.photo_file_id and told.reply_to_message_id == report.message_id
 
 
-async def test_a_photo_captioned_with_resolve_is_the_after_photo(liaison, handed_over):
+async def test_a_photo_captioned_with_resolve_is_the_after_photo(liaison):
     await file_reports(liaison, 1)
     await liaison.server.post_photo(ROADS_CHAT, ROADS_STAFF, jpeg((10, 10, 10)),
                                     "/resolve 1 已修好")
