@@ -28,7 +28,8 @@ from storage.uow import UnitOfWorkFactory
 def register(sub: Any) -> None:
     export = sub.add_parser(
         "export", help="export tickets and their event timelines (csv or xlsx)",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+        description=(__doc__ or "").split("\n\n", 1)[-1],
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     export.add_argument("--from", dest="first", required=True, type=_day, metavar="DATE",
                         help="first day, YYYY-MM-DD")
     export.add_argument("--to", dest="last", required=True, type=_day, metavar="DATE",
