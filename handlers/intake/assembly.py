@@ -36,25 +36,26 @@ TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
 
 
-async def take(message: Message, ctx: Context) -> None:
-    """A photo, a file, a text or a location: add it to its report, then move that on."""
+async def take(message: Message, ctx: Context) -> bool:
+    """A photo, a file, a text or a location: add it to its report, then move that on.
+    False for a text that is conversation, not part of any report."""
     if message.location is not None and not _valid_place(message, ctx):
-        return
+        return True
     check_length(message, ctx)
     if message.media_group_id and await _to_album(message, ctx):
-        return
+        return True
     replied = await _replied_report(message, ctx)
     reuse_replied = replied is None or replied.status not in ("filed", "outside")
     if replied is not None and replied.status not in TAKING_PIECES:
         if message.photo is not None and replied.status == "filed":
             # Another photo answering a filed report belongs to its ticket.
             await add_late_photo(ctx, replied, _photo(message))
-            return
+            return True
         replied = None
     row = replied or await _newest_open(message, ctx)
     if row is None:
         if _is_conversation(message):
-            return
+            return False
         # Answering one's own expired photo with the location still files it; answering a
         # filed one must not file it twice.
         row, report = _start(message, ctx, seed=reuse_replied)
@@ -67,6 +68,7 @@ async def take(message: Message, ctx: Context) -> None:
     if message.media_group_id:
         _await_album(row, message, ctx)
     await advance(ctx, row, report)
+    return True
 
 
 # -- finding the report -------------------------------------------------------------------

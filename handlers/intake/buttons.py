@@ -9,10 +9,9 @@ from handlers import registry
 from handlers.context import Context
 from handlers.inbound import ButtonPress
 from handlers.intake.categories import OTHER
-from handlers.intake.filing import before_photos
 from handlers.outbound import AnswerButton
 from handlers.tickets.keyboards import parse_category_press
-from handlers.tickets.publish import department_chat, hand_over, refresh_cards
+from handlers.tickets.publish import department_chat, hand_over, refresh
 from handlers.workflow.schedule import plan
 
 log = logging.getLogger(__name__)
@@ -46,7 +45,7 @@ async def on_category_button(press: ButtonPress, ctx: Context) -> None:
     if ticket.department_id != previous_department:
         await hand_over(ctx, ticket, previous_chat)
     else:
-        refresh_cards(ctx, ticket, photos=await before_photos(ctx, ticket))
+        await refresh(ctx, ticket)
     _answer(ctx, press, texts("intake.category_set", category=ctx.directory.category_name(
         parsed.category_id, texts.lang)))
 

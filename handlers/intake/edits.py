@@ -10,26 +10,34 @@ from handlers.context import Context
 from handlers.inbound import Message
 from handlers.intake.assembly import check_length
 from handlers.intake.categories import matched_category
-from handlers.intake.filing import actor_of, before_photos
+from handlers.intake.filing import actor_of
+from handlers.intake.pending_report import PendingReport
 from handlers.intake.progress import advance, keep, report_of
-from handlers.tickets.publish import refresh_cards
+from handlers.tickets.publish import refresh
+from storage.models import PendingReportRow
 from storage.repositories.pending import TAKING_PIECES
 
 
-async def on_edit(message: Message, ctx: Context) -> None:
+async def on_edit(message: Message, ctx: Context) -> bool:
+    """False when the edited message is no part of any report."""
     if message.location is not None:
-        return
+        return True  # a live location moving: its first position was used
     for row in await ctx.uow.pending.recent_for(message.chat.id, message.sender.id):
         report = report_of(row)
         if message.message_id in report.message_ids:
             break
     else:
-        return
+        return False
     check_length(message, ctx)
     describes = matched_category(ctx.directory, message.text) is not None
-    if not report.edit_text(message.message_id, message.text, describes):
-        return
-    keep(row, report)
+    if report.edit_text(message.message_id, message.text, describes):
+        keep(row, report)
+        await _apply(message, ctx, row, report)
+    return True
+
+
+async def _apply(message: Message, ctx: Context, row: PendingReportRow,
+                 report: PendingReport) -> None:
     if row.status in TAKING_PIECES:
         await advance(ctx, row, report)
         return
@@ -45,4 +53,4 @@ async def on_edit(message: Message, ctx: Context) -> None:
         return
     ticket.edit_description(actor_of(message.sender), ctx.now, description)
     await ctx.uow.tickets.save(ticket)
-    refresh_cards(ctx, ticket, photos=await before_photos(ctx, ticket))
+    await refresh(ctx, ticket)

@@ -12,7 +12,7 @@ from handlers.intake.categories import categorize
 from handlers.intake.pending_report import PendingReport, PhotoPart
 from handlers.media import media_ref
 from handlers.outbound import SendText, Target
-from handlers.tickets.publish import post_new_ticket, refresh_cards
+from handlers.tickets.publish import post_new_ticket, refresh
 
 
 @dataclass(frozen=True)
@@ -149,7 +149,7 @@ async def _join(ctx: Context, ticket: Ticket, draft: Draft) -> None:
         await ctx.uow.tickets.add_follower(ticket, draft.reporter.id, reporter.name,
                                            draft.chat.id, draft.message_id, ctx.now)
     await ctx.uow.tickets.save(ticket)
-    refresh_cards(ctx, ticket, photos=await before_photos(ctx, ticket))
+    await refresh(ctx, ticket)
     texts = ctx.texts if not draft.chat.is_private else ctx.texts_for(draft.reporter)
     key = "intake.already_reported" if again else "intake.duplicate_joined"
     line = texts(key, ticket=label(ticket.number), count=ticket.reporter_count)
@@ -166,10 +166,6 @@ async def _add_photos(ctx: Context, ticket: Ticket, draft: Draft) -> int:
             ticket, file_id=photo.file_id, file_unique_id=photo.file_unique_id, kind="before",
             now=ctx.now, added_by=draft.reporter.id)
     return added
-
-
-async def before_photos(ctx: Context, ticket: Ticket) -> int:
-    return sum(1 for p in await ctx.uow.tickets.photos(ticket) if p.kind == "before")
 
 
 def _photo(part: PhotoPart) -> ReportPhoto:

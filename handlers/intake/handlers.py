@@ -18,18 +18,33 @@ from handlers.intake.replies import REPORT_LIKE_MEDIA, tell_unsupported
 
 
 @registry.messages
-async def on_message(message: Message, ctx: Context) -> None:
+async def on_message(message: Message, ctx: Context) -> bool:
+    """True when intake took the message; False leaves it to the features after it."""
     chat = message.chat
     if message.from_bot or not (chat.is_private or ctx.directory.is_liaison_group(chat.id)):
-        return
+        return False
+    if await _answers_a_ticket(message, ctx):
+        return False  # a photo for a filed ticket (staff progress, the after photo…)
     if message.edited:
-        await on_edit(message, ctx)
-    elif message.unsupported:
+        return await on_edit(message, ctx)
+    if message.unsupported:
         # In a group a sticker is conversation; a video may have been meant as a report.
         if chat.is_private or message.unsupported in REPORT_LIKE_MEDIA:
             tell_unsupported(ctx, message.chat, message.sender, message.message_id,
                              message.unsupported)
-    elif message.document is not None and not could_be_image(message.document):
+            return True
+        return False
+    if message.document is not None and not could_be_image(message.document):
         tell_unsupported(ctx, message.chat, message.sender, message.message_id, "document")
-    elif message.has_content:
-        await take(message, ctx)
+        return True
+    if message.has_content:
+        return await take(message, ctx)
+    return False
+
+
+async def _answers_a_ticket(message: Message, ctx: Context) -> bool:
+    """A photo replying to one of the bot's messages about a ticket belongs to that ticket."""
+    if message.photo is None or message.reply_to is None or not message.reply_to.from_bot:
+        return False
+    return await ctx.uow.refs.ticket_of_message(message.chat.id,
+                                                message.reply_to.message_id) is not None

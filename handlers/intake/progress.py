@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from domain.ticket import Actor
 from handlers.context import Context
-from handlers.intake.filing import Draft, before_photos, file_report
+from handlers.intake.filing import Draft, file_report
 from handlers.intake.pending_report import PendingReport, PhotoPart
 from handlers.intake.replies import ask_for_location, chat_of, pass_to_admins
-from handlers.tickets.publish import refresh_cards
+from handlers.tickets.publish import refresh
 from storage.models import PendingReportRow
 from storage.repositories.pending import TAKING_PIECES
 
@@ -66,4 +66,4 @@ async def add_late_photo(ctx: Context, row: PendingReportRow, photo: PhotoPart) 
         return
     ticket.add_photo(Actor(report.reporter.id, report.reporter.full_name), ctx.now)
     await ctx.uow.tickets.save(ticket)
-    refresh_cards(ctx, ticket, photos=await before_photos(ctx, ticket))
+    await refresh(ctx, ticket)
