@@ -249,14 +249,14 @@ def _where(index: int) -> tuple[float, float]:
     return 39.9010 + 0.0018 * (index % 20), 116.4310 + 0.0024 * (index // 20)
 
 
-async def _post_reports(harness: Harness, riders: list[int], photo: bytes) -> dict[int, float]:
-    """Every rider posts a photo, then a location; photo message id → when the report was
-    complete (its location posted)."""
-    posted: dict[int, float] = {}
+async def _post_reports(harness: Harness, riders: list[int],
+                        photo: bytes) -> list[tuple[int, int, float]]:
+    """Every rider posts a photo, then a location: (photo id, location id, when posted)."""
+    posted = []
     for index, rider in enumerate(riders):
         sent = await harness.server.post_photo(GROUP, rider, photo, "路面鼓包")
-        await harness.server.post_location(GROUP, rider, *_where(index))
-        posted[sent.message_id] = time.perf_counter()
+        where = await harness.server.post_location(GROUP, rider, *_where(index))
+        posted.append((sent.message_id, where.message_id, time.perf_counter()))
     return posted
 
 
@@ -282,8 +282,8 @@ async def bare_bot(harness: Harness, riders: list[int], photo: bytes) -> tuple[f
         posted = await _post_reports(harness, riders, photo)
         await asyncio.wait_for(everything.wait(), 120)
         elapsed = time.perf_counter() - started
-        # A report is answered when the reply to its location (the next message) is out.
-        latencies = [answered[m + 1] - at for m, at in posted.items()]
+        # A report is answered when the reply to its location is out.
+        latencies = [answered[location] - at for _, location, at in posted]
     finally:
         await dispatcher.stop_polling()
         await polling
@@ -309,4 +309,4 @@ async def liaison_bot(harness: Harness, riders: list[int], photo: bytes) -> tupl
                 filed.setdefault(int(payload["reply_to"]["message_id"]), now)
         await asyncio.sleep(0.01)
     elapsed = max(filed.values()) - started
-    return elapsed, [filed[m] - at for m, at in posted.items()]
+    return elapsed, [filed[photo] - at for photo, _, at in posted]

@@ -44,6 +44,8 @@ async def take(message: Message, ctx: Context) -> bool:
     check_length(message, ctx)
     if message.media_group_id and await _to_album(message, ctx):
         return True
+    if await _is_conversation(message, ctx):
+        return False
     replied = await _replied_report(message, ctx)
     reuse_replied = replied is None or replied.status not in ("filed", "outside")
     if replied is not None and replied.status not in TAKING_PIECES:
@@ -54,8 +56,6 @@ async def take(message: Message, ctx: Context) -> bool:
         replied = None
     row = replied or await _newest_open(message, ctx)
     if row is None:
-        if _is_conversation(message):
-            return False
         # Answering one's own expired photo with the location still files it; answering a
         # filed one must not file it twice.
         row, report = _start(message, ctx, seed=reuse_replied)
@@ -131,12 +131,18 @@ def _own_reply(message: Message) -> Message | None:
     return replied
 
 
-def _is_conversation(message: Message) -> bool:
-    """A text answering someone else (or the bot) is talk, not a report."""
+async def _is_conversation(message: Message, ctx: Context) -> bool:
+    """A text answering someone else, or answering the bot about a ticket, is talk, not a
+    report (answering the bot's request for a location still describes the report)."""
     if message.photo or message.document or message.location:
         return False
     replied = message.reply_to
-    return replied is not None and replied.sender.id != message.sender.id
+    if replied is None or replied.sender.id == message.sender.id:
+        return False
+    if not replied.from_bot:
+        return True
+    return await ctx.uow.refs.ticket_of_message(message.chat.id,
+                                                replied.message_id) is not None
 
 
 def _start(message: Message, ctx: Context, *,

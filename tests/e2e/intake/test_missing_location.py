@@ -133,3 +133,23 @@ async def test_a_text_naming_a_problem_gets_the_request(liaison):
     [prompt] = prompts(liaison)
     assert prompt.text == ZH("intake.ask_location_group",
                              minutes=liaison.settings.intake.pair_window_minutes)
+
+
+async def test_thanks_to_a_card_is_not_part_of_the_next_report(liaison):
+    await liaison.report(caption="路面鼓包")
+    await liaison.server.post_photo(GROUP, RIDER, jpeg((3, 3, 3)), "路灯不亮")
+    await liaison.server.post_text(GROUP, RIDER, "谢谢！", reply_to=liaison.card(1).message_id)
+    await liaison.server.post_location(GROUP, RIDER, LAT + 0.01, LON)
+    await liaison.settle()
+    assert [t.description for t in await tickets(liaison)] == ["路面鼓包", "路灯不亮"]
+
+
+async def test_an_answer_to_the_location_request_describes_the_report(liaison):
+    await liaison.server.post_photo(GROUP, RIDER, jpeg())
+    await liaison.settle()
+    [prompt] = prompts(liaison)
+    await liaison.server.post_text(GROUP, RIDER, "东门外，井盖松动", reply_to=prompt.message_id)
+    await liaison.server.post_location(GROUP, RIDER, LAT, LON)
+    await liaison.settle()
+    [ticket] = await tickets(liaison)
+    assert ticket.description == "东门外，井盖松动" and ticket.category_id == "road"

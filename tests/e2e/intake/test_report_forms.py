@@ -170,3 +170,23 @@ async def test_private_chat_report(liaison):
     await liaison.settle()
     ticket = await only_ticket(liaison)
     assert ticket.chat_id == RIDER and prompt.reply_to_message_id is not None
+
+
+async def test_a_photo_answering_the_card_belongs_to_the_ticket(liaison):
+    await liaison.report()
+    asked = len(prompts(liaison))
+    await liaison.server.post_photo(GROUP, RIDER, jpeg((1, 99, 1)),
+                                    reply_to=liaison.card(1).message_id)
+    await liaison.settle()
+    assert len(await photos(liaison, 1)) == 2
+    assert len(await tickets(liaison)) == 1 and len(prompts(liaison)) == asked
+
+
+async def test_another_photo_answering_ones_own_filed_report_joins_its_ticket(liaison):
+    report = await liaison.report()
+    asked = len(prompts(liaison))
+    await liaison.server.post_photo(GROUP, RIDER, jpeg((1, 1, 99)),
+                                    reply_to=report.message_id)
+    await liaison.settle()
+    assert len(await photos(liaison, 1)) == 2
+    assert len(await tickets(liaison)) == 1 and len(prompts(liaison)) == asked
