@@ -28,6 +28,7 @@ from apscheduler.events import (
     EVENT_JOB_SUBMITTED,
     JobEvent,
 )
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
@@ -106,7 +107,7 @@ class Scheduler:
         self.settings = settings
         _read_time_from(clock)
         self.aps = _CountingScheduler(
-            jobstores={"default": SQLAlchemyJobStore(
+            jobstores={"default": SharedJobStore(
                 url=sync_url(database_url), tablename="apscheduler_jobs",
                 engine_options={"connect_args": _connect_args(database_url)},
             )},
@@ -161,6 +162,26 @@ class Scheduler:
             if loop.time() > deadline:
                 raise TimeoutError("scheduled jobs did not finish")
             await asyncio.sleep(0.005)
+
+
+class SharedJobStore(SQLAlchemyJobStore):
+    """The job store of one of several bot processes sharing the database.
+
+    Two processes may both run a due job; the second to finish finds it already updated or
+    removed by the first. APScheduler treats that as an error that ends its scheduling
+    thread; here it is the expected outcome of sharing, and is ignored."""
+
+    def update_job(self, job: Any) -> None:
+        try:
+            super().update_job(job)
+        except JobLookupError:
+            log.debug("job already changed by another process", extra={"job": job.id})
+
+    def remove_job(self, job_id: str) -> None:
+        try:
+            super().remove_job(job_id)
+        except JobLookupError:
+            log.debug("job already removed by another process", extra={"job": job_id})
 
 
 class _CountingScheduler(BackgroundScheduler):
