@@ -54,9 +54,13 @@ class InboxRepository:
         )
         chatless = select(InboxRow.id).where(InboxRow.status == "pending",
                                              InboxRow.chat_id.is_(None))
+        # The status is checked again outside the subquery: PostgreSQL re-evaluates only the
+        # outer conditions on a row another worker just committed (a row handled meanwhile
+        # must not be taken again).
         query = (
             select(InboxRow)
             .where(or_(InboxRow.id.in_(firsts), InboxRow.id.in_(chatless)),
+                   InboxRow.status == "pending",
                    or_(InboxRow.claimed_until.is_(None), InboxRow.claimed_until <= now))
             .order_by(InboxRow.id)
             .limit(1)

@@ -44,9 +44,11 @@ class OutboxRepository:
             .group_by(OutboxRow.chat_id)
             .subquery()
         )
+        # The status is repeated outside the subquery: PostgreSQL re-checks only the outer
+        # conditions on a row another worker just committed.
         query = (
             select(OutboxRow)
-            .where(OutboxRow.id.in_(select(firsts.c.id)),
+            .where(OutboxRow.id.in_(select(firsts.c.id)), OutboxRow.status.in_(ACTIVE),
                    or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
                    or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= now))
             .order_by(OutboxRow.id)
