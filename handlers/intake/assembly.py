@@ -178,9 +178,8 @@ def _add_pieces(report: PendingReport, message: Message, ctx: Context) -> None:
         report.add_photo(_photo(message))
     if message.document is not None:
         document = message.document
-        report.files.append(FilePart(document.file_id, document.file_unique_id,
-                                     message.message_id, document.mime_type,
-                                     document.file_name))
+        report.add_file(FilePart(document.file_id, document.file_unique_id,
+                                 message.message_id, document.mime_type, document.file_name))
     if message.location is not None:
         where = message.location
         venue = message.venue

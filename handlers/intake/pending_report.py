@@ -149,15 +149,20 @@ class PendingReport:
             return self.texts[0].message_id
         return self.place.message_id if self.place else None
 
-    # -- changes --------------------------------------------------------------------------
+    # -- changes (each piece counts once, however often its message is handled) -----------
 
     def add_photo(self, photo: PhotoPart) -> None:
         if all(p.file_unique_id != photo.file_unique_id for p in self.photos):
             self.photos.append(photo)
 
     def add_text(self, text: TextPart) -> None:
-        if text.text.strip():
+        if text.text.strip() and all(t.message_id != text.message_id for t in self.texts):
             self.texts.append(text)
+
+    def add_file(self, file: FilePart) -> None:
+        known = {f.file_unique_id for f in self.files} | {p.file_unique_id for p in self.photos}
+        if file.file_unique_id not in known:
+            self.files.append(file)
 
     def edit_text(self, message_id: int, text: str, describes: bool) -> bool:
         """A person edited one of the messages; False when it is not part of this report."""

@@ -168,3 +168,17 @@ def test_which_files_are_worth_reading():
     assert could_be_image(document("", "photo.png"))
     assert not could_be_image(document("application/pdf", "photo.jpg"))
     assert not could_be_image(document("video/mp4", "clip.mp4"))
+
+
+def test_a_message_handled_twice_adds_nothing_twice():
+    report = PendingReport(Reporter(1, "Li"))
+    for _ in range(2):
+        report.add_photo(PhotoPart("f", "u", 2))
+        report.add_text(TextPart(2, "路面鼓包", True))
+        report.add_file(FilePart("d", "x", 3))
+    assert (len(report.photos), len(report.texts), len(report.files)) == (1, 1, 1)
+    # A file read and kept as a photo is not read again.
+    report.files.clear()
+    report.add_photo(PhotoPart("d", "x", 3, from_document=True))
+    report.add_file(FilePart("d", "x", 3))
+    assert report.files == []
