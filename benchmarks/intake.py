@@ -47,7 +47,7 @@ from storage.uow import UnitOfWorkFactory
 from tests.e2e.harness import GROUP, TOKEN, Harness, jpeg, test_settings
 
 SIZES = (10_000, 100_000, 1_000_000)
-BUILD_VERSION = 2
+BUILD_VERSION = 3
 # A district of about 8.9 km × 8.5 km around the sample areas.
 SOUTH, NORTH, WEST, EAST = 39.88, 39.96, 116.40, 116.50
 CATEGORIES = ("road", "water", "sanitation", "lighting", "tree", "facility", "other")
