@@ -39,13 +39,13 @@ CAPTION_LIMIT = 1024
 async def take(message: Message, ctx: Context) -> bool:
     """A photo, a file, a text or a location: add it to its report, then move that on.
     False for a text that is conversation, not part of any report."""
+    if await _is_conversation(message, ctx):
+        return False
     if message.location is not None and not _valid_place(message, ctx):
         return True
     check_length(message, ctx)
     if message.media_group_id and await _to_album(message, ctx):
         return True
-    if await _is_conversation(message, ctx):
-        return False
     replied = await _replied_report(message, ctx)
     reuse_replied = replied is None or replied.status not in ("filed", "outside")
     if replied is not None and replied.status not in TAKING_PIECES:

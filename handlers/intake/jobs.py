@@ -60,7 +60,7 @@ async def on_expired(event: Internal, ctx: Context) -> None:
     if row is None or row.status != "expiring":
         return  # a piece that arrived in time completed it meanwhile
     report = report_of(row)
-    if report.complete and not report.files:
+    if report.complete:
         # Complete but held back (an album never closed): file rather than lose it.
         await file_pending(ctx, row, report)
         return

@@ -71,8 +71,9 @@ async def later(liaison: Harness, delta: timedelta) -> None:
     await liaison.settle()
 
 
-async def read_files(liaison: Harness) -> None:
-    """Let the file reader fetch every file due, then let the bot handle what it found.
+async def read_files(liaison: Harness, rounds: int = 1) -> None:
+    """Let the file reader fetch every file due, then let the bot handle what it found;
+    each further round runs later than the reader's retry times.
 
     Uses the application's reader when it runs one, else a reader of its own on the same
     database, port and media store.
@@ -82,8 +83,14 @@ async def read_files(liaison: Harness) -> None:
     await liaison.settle()
     worker = getattr(app, "document_worker", None) or DocumentWorker(
         app.uows, app.messenger, app.media, app.timer)
-    while await worker.step():
-        await liaison.settle()
+    real = worker.timer
+    try:
+        for round_ in range(rounds):
+            worker.timer = _Ahead(real, timedelta(hours=round_))
+            while await worker.step():
+                await liaison.settle()
+    finally:
+        worker.timer = real
     await liaison.settle()
 
 
