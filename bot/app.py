@@ -102,7 +102,7 @@ class App:
         self.sender = OutboxSender(
             self.uows, self.messenger, self.media,
             Limits(limits.per_chat_interval_s, limits.group_per_minute, limits.global_per_second),
-            self.texts, self.timer)
+            self.texts, self.timer, request_timeout_s=settings.telegram.request_timeout_s)
         self.media_worker = MediaWorker(self.uows, self.messenger, self.media, self.timer)
         self.scheduler = Scheduler(settings.database.url, settings.bot.tz, self.clock,
                                    JobRunner(self.uows, self.core.context, self._after_commit),

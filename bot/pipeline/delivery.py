@@ -37,6 +37,8 @@ class Job:
     retry_in: float | None = None
     probe_ids: list[int] = field(default_factory=list)
     merged: bool = False
+    # The chat's highest known message id before the first attempt (sends only).
+    floor: int | None = None
 
     @property
     def chat_id(self) -> int:

@@ -43,7 +43,9 @@ from .recovery import UNCERTAIN, find_delivered
 log = logging.getLogger(__name__)
 
 GLOBAL_LANE = 0
-LEASE = timedelta(seconds=45)
+# A claim outlives the longest a live sender can take over one request; after that, another
+# worker (or this one, restarted) may take the message over.
+LEASE_MARGIN = timedelta(seconds=10)
 MAX_BACKOFF_S = 300.0
 
 
@@ -58,7 +60,7 @@ GIVE_UP_AFTER_ATTEMPTS = 300
 class OutboxSender:
     def __init__(self, uows: UnitOfWorkFactory, port: MessengerPort, media: MediaStore,
                  limits: Limits, texts: Texts, timer: Clock, *, batch: int = 50,
-                 concurrency: int = 8) -> None:
+                 concurrency: int = 8, request_timeout_s: float = 30.0) -> None:
         self.uows = uows
         self.port = port
         self.media = media
@@ -67,6 +69,8 @@ class OutboxSender:
         self.timer = timer
         self.batch = batch
         self.semaphore = asyncio.Semaphore(concurrency)
+        # Probes after an uncertain send may take several requests.
+        self.lease = timedelta(seconds=request_timeout_s * 2) + LEASE_MARGIN
         self.wakeup = asyncio.Event()
         self.sent_count = 0
         self.merged_count = 0
@@ -151,8 +155,8 @@ class OutboxSender:
                 global_lane.next_send_at = job.send_at + self.limits.global_interval
                 jobs.append(job)
             for job in jobs:
-                lease = datetime.fromtimestamp(job.send_at, now.tzinfo) + LEASE
-                await uow.outbox.claim([job.row.id], lease)
+                lease = datetime.fromtimestamp(job.send_at, now.tzinfo) + self.lease
+                await uow.outbox.claim(job.row.id, lease, floor_message_id=job.floor)
             await uow.commit()
         return jobs
 
@@ -201,12 +205,13 @@ class OutboxSender:
         if not job.creates_message:
             return
         row = job.row
-        if row.floor_message_id is None:
-            row.floor_message_id = await uow.outbox.highest_known_message_id(row.chat_id)
+        job.floor = row.floor_message_id
+        if job.floor is None:
+            job.floor = await uow.outbox.highest_known_message_id(row.chat_id)
         if row.status == "sending" or row.last_error.startswith(UNCERTAIN):
-            known = await uow.outbox.message_ids_above(row.chat_id, row.floor_message_id)
-            known |= await uow.inbox.message_ids_above(row.chat_id, row.floor_message_id)
-            job.plan_probes(row.floor_message_id, known)
+            known = await uow.outbox.message_ids_above(row.chat_id, job.floor)
+            known |= await uow.inbox.message_ids_above(row.chat_id, job.floor)
+            job.plan_probes(job.floor, known)
 
     # -- delivering ----------------------------------------------------------------------
 

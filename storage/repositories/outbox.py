@@ -84,11 +84,12 @@ class OutboxRepository:
         )
         return value.scalar_one_or_none()
 
-    async def claim(self, row_ids: list[int], lease_until: datetime) -> None:
+    async def claim(self, row_id: int, lease_until: datetime, *,
+                    floor_message_id: int | None) -> None:
         await self.session.execute(
-            update(OutboxRow).where(OutboxRow.id.in_(row_ids))
+            update(OutboxRow).where(OutboxRow.id == row_id)
             .values(status="sending", claimed_until=lease_until,
-                    attempts=OutboxRow.attempts + 1)
+                    attempts=OutboxRow.attempts + 1, floor_message_id=floor_message_id)
         )
 
     async def mark_sent(self, row_ids: list[int], message_id: int | None, now: datetime,

@@ -20,6 +20,7 @@ def bot_environment(database_url: str, media_dir: Path, api_base_url: str) -> di
         "LIAISON_TELEGRAM__TOKEN": TOKEN,
         "LIAISON_TELEGRAM__API_BASE_URL": api_base_url,
         "LIAISON_TELEGRAM__POLL_TIMEOUT_S": "5",
+        "LIAISON_TELEGRAM__REQUEST_TIMEOUT_S": "2",
         "LIAISON_TELEGRAM__LIMITS__PER_CHAT_INTERVAL_S": "0.001",
         "LIAISON_TELEGRAM__LIMITS__GROUP_PER_MINUTE": "50000",
         "LIAISON_TELEGRAM__LIMITS__GLOBAL_PER_SECOND": "5000",
