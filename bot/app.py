@@ -17,6 +17,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.pipeline.document_worker import DocumentWorker
 from bot.pipeline.media_worker import MediaWorker
 from bot.pipeline.pacing import Limits
 from bot.pipeline.processor import Core, InboxProcessor
@@ -104,6 +105,7 @@ class App:
             Limits(limits.per_chat_interval_s, limits.group_per_minute, limits.global_per_second),
             self.texts, self.timer, request_timeout_s=settings.telegram.request_timeout_s)
         self.media_worker = MediaWorker(self.uows, self.messenger, self.media, self.timer)
+        self.document_worker = DocumentWorker(self.uows, self.messenger, self.media, self.timer)
         self.scheduler = Scheduler(settings.database.url, settings.bot.tz, self.clock,
                                    JobRunner(self.uows, self.core.context, self._after_commit),
                                    settings)
@@ -120,6 +122,7 @@ class App:
             self._spawn(self.processor.run(self.stopping), f"inbox-{index}")
         self._spawn(self.sender.run(self.stopping), "outbox")
         self._spawn(self.media_worker.run(self.stopping), "media")
+        self._spawn(self.document_worker.run(self.stopping), "documents")
         self.stats.started = True
         log.info("bot started", extra={"username": self.identity.username,
                                        "mode": settings.telegram.mode,
@@ -183,6 +186,7 @@ class App:
     def _after_commit(self, ctx: Context) -> None:
         self.sender.poke()
         self.media_worker.poke()
+        self.document_worker.poke()
         self.processor.poke()
         for when in ctx.wakeups:
             try:
@@ -199,8 +203,9 @@ class App:
         deadline = loop.time() + within
         while True:
             async with self.uows(read_only=True) as uow:
-                busy = await uow.inbox.pending_exists() or await uow.outbox.active_exists()
-            if not busy and not self.processor.busy:
+                busy = (await uow.inbox.pending_exists() or await uow.outbox.active_exists()
+                        or bool(await uow.pending.files_to_read(self.timer.now(), 1)))
+            if not (busy or self.processor.busy or self.document_worker.busy):
                 return
             if loop.time() > deadline:
                 raise TimeoutError("the bot did not settle")

@@ -7,6 +7,8 @@ precision-9 integers.
 
 from __future__ import annotations
 
+import hashlib
+
 from domain import geo
 
 STORED_PRECISION = 9
@@ -23,6 +25,16 @@ def hash_to_int(geohash: str) -> int:
 
 def cell_of(lat: float, lon: float) -> int:
     return hash_to_int(geo.encode(lat, lon, STORED_PRECISION))
+
+
+def cell_lock_keys(category_id: str, lat: float, lon: float, radius_m: float) -> set[int]:
+    """Advisory-lock keys (signed 64-bit) of the cells around a point, for one category."""
+    precision = min(geo.precision_for_radius(radius_m, lat), STORED_PRECISION)
+    keys = set()
+    for cell in geo.cells_covering(lat, lon, radius_m, precision):
+        digest = hashlib.blake2b(f"{category_id}:{cell}".encode(), digest_size=8).digest()
+        keys.add(int.from_bytes(digest, "big", signed=True))
+    return keys
 
 
 def cell_ranges(lat: float, lon: float, radius_m: float) -> list[tuple[int, int]]:

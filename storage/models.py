@@ -32,7 +32,7 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-_OPEN_SQL = "status IN ({})".format(", ".join(f"'{s.value}'" for s in sorted(OPEN_STATUSES)))
+OPEN_TICKETS_SQL = "status IN ({})".format(", ".join(f"'{s.value}'" for s in sorted(OPEN_STATUSES)))
 
 
 class Base(DeclarativeBase):
@@ -92,7 +92,7 @@ class TicketRow(Base):
 
     __table_args__ = (
         Index("ix_tickets_open_nearby", "category_id", "cell",
-              postgresql_where=text(_OPEN_SQL), sqlite_where=text(_OPEN_SQL)),
+              postgresql_where=text(OPEN_TICKETS_SQL), sqlite_where=text(OPEN_TICKETS_SQL)),
         Index("ix_tickets_department_status", "department_id", "status"),
         Index("ix_tickets_reported_at", "reported_at"),
         Index("ix_tickets_resolved_at", "resolved_at"),

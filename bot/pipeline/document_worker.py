@@ -58,6 +58,7 @@ class DocumentWorker:
         self.batch = batch
         self.wakeup = asyncio.Event()
         self.read = 0
+        self.busy = False
 
     def poke(self) -> None:
         self.wakeup.set()
@@ -80,6 +81,13 @@ class DocumentWorker:
 
     async def step(self) -> int:
         """Read the files that are due; returns how many were tried."""
+        self.busy = True
+        try:
+            return await self._step()
+        finally:
+            self.busy = False
+
+    async def _step(self) -> int:
         claims = await self._claim()
         if not claims:
             return 0

@@ -122,6 +122,7 @@ async def open_duplicate(ctx: Context, category: str, lat: float, lon: float) ->
     radius = ctx.services.settings.intake.duplicate_radius_m
     if radius <= 0:
         return None
+    await ctx.uow.tickets.lock_nearby(category, lat, lon, radius)
     rows = await ctx.uow.tickets.find_open_nearby(category, lat, lon, radius)
     nearest, best = None, radius
     for row in rows:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain import geo
-from domain.privacy import mask_phone_numbers
+from domain.privacy import mask_phone_numbers, public_name
 from domain.status import Action, Status, allowed_actions
 from domain.ticket import Ticket, label
 from handlers.context import Context
@@ -40,8 +40,9 @@ class CardView:
 
 
 def public_first_name(name: str) -> str:
-    """Group chats show the first name only."""
-    return (name or "").split(" ")[0]
+    """Group chats show the first name only, never a phone number used as a name."""
+    first = (name or "").split(" ")[0]
+    return public_name(first, None, None) or "—"
 
 
 def group_card(ticket: Ticket, ctx: Context, *, photos: int = 0) -> CardView:

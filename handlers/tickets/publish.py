@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from domain.ticket import Ticket, TicketEvent, label
 from handlers.context import Context
+from handlers.media import media_ref
 from handlers.outbound import EditCaption, EditText, SendPhoto, SendText, Target
 from handlers.tickets.card import department_card, group_card, public_first_name
 from handlers.tickets.notices import notice_header, report_thread
@@ -127,7 +128,9 @@ async def hand_over(ctx: Context, ticket: Ticket, previous_chat: int | None) -> 
     """After the ticket changed department: the group card and the new department's
     announcement show it, and the former department's announcement shows where it went."""
     photos = await ctx.uow.tickets.photos(ticket)
-    first = next((p.file_id for p in photos if p.kind == "before"), None)
+    # Our stored copy when we have it: a photo sent as a file has no photo id to resend.
+    first = next((media_ref(p.sha256) if p.sha256 else p.file_id
+                  for p in photos if p.kind == "before"), None)
     count = sum(1 for p in photos if p.kind == "before")
     refresh_cards(ctx, ticket, photos=count)
     announce(ctx, ticket, photo_file_id=first, photos=count)

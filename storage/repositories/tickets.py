@@ -6,13 +6,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.status import AWAITING_ACK, OPEN_STATUSES, Status
 from domain.ticket import Actor, Ticket, TicketEvent
-from storage.cells import cell_of, cell_ranges
-from storage.models import Counter, FollowerRow, PhotoRow, TicketEventRow, TicketRow
+from storage.cells import cell_lock_keys, cell_of, cell_ranges
+from storage.models import (
+    OPEN_TICKETS_SQL,
+    Counter,
+    FollowerRow,
+    PhotoRow,
+    TicketEventRow,
+    TicketRow,
+)
 
 TICKET_COUNTER = "ticket_number"
 
@@ -126,20 +133,33 @@ class TicketRepository:
 
     async def find_open_nearby(self, category_id: str, lat: float, lon: float,
                                radius_m: float) -> list[TicketRow]:
-        """Open tickets of a category whose cell is near the point (callers check distance)."""
+        """Open tickets of a category whose cell is near the point (callers check distance).
+
+        Each range repeats the category and the partial index's own condition, word for word:
+        SQLite uses a partial index only when the query visibly implies its condition, and a
+        range per branch lets both databases seek instead of scanning the category.
+        """
+        is_open = text(OPEN_TICKETS_SQL)
         ranges = [
-            and_(TicketRow.cell >= low, TicketRow.cell < high)
+            and_(TicketRow.category_id == category_id, is_open,
+                 TicketRow.cell >= low, TicketRow.cell < high)
             for low, high in cell_ranges(lat, lon, radius_m)
         ]
-        query = (
-            select(TicketRow)
-            .where(TicketRow.category_id == category_id,
-                   TicketRow.status.in_([s.value for s in OPEN_STATUSES]),
-                   or_(*ranges))
-            .order_by(TicketRow.number)
-            .limit(50)
-        )
+        query = select(TicketRow).where(or_(*ranges)).order_by(TicketRow.number).limit(50)
         return list((await self.session.execute(query)).scalars())
+
+    async def lock_nearby(self, category_id: str, lat: float, lon: float,
+                          radius_m: float) -> None:
+        """Serialise duplicate checks around a point until the transaction ends.
+
+        Two reports of one problem arriving at once (in two chats, handled by two workers)
+        would otherwise both find no open ticket and open two. On PostgreSQL each worker
+        takes a transaction lock per covering cell, in one order; SQLite has one writer.
+        """
+        if self.dialect != "postgresql":
+            return
+        for key in sorted(cell_lock_keys(category_id, lat, lon, radius_m)):
+            await self.session.execute(select(func.pg_advisory_xact_lock(key)))
 
     # -- followers and photos -------------------------------------------------------------
 
