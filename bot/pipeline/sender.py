@@ -50,9 +50,9 @@ MAX_BACKOFF_S = 300.0
 
 
 def backoff(attempts: int) -> float:
-    """Seconds before the next try: growing gently (a flaky minute should not become an hour
-    of silence), capped, with jitter so that many waiting messages do not retry in step."""
-    return min(MAX_BACKOFF_S, 0.5 * 1.6 ** attempts) * random.uniform(0.5, 1.5)
+    """Seconds before the next try: a quick second try (most server errors pass at once),
+    then doubling up to a cap, with jitter so that waiting messages do not retry in step."""
+    return min(MAX_BACKOFF_S, 0.25 * 2.0 ** max(0, attempts - 1)) * random.uniform(0.5, 1.5)
 # With the backoff capped at five minutes, this many attempts span about a day.
 GIVE_UP_AFTER_ATTEMPTS = 300
 
@@ -93,25 +93,39 @@ class OutboxSender:
             await uow.commit()
 
     async def run(self, stopping: asyncio.Event) -> None:
-        while not stopping.is_set():
-            try:
-                handled = await self.step()
-            except Exception:
-                log.exception("outbox round failed; retrying")
-                handled = 0
-                await asyncio.sleep(1)
-            if handled:
-                continue
-            self.wakeup.clear()
-            delay = await self._idle_delay()
-            waiter = asyncio.ensure_future(self.wakeup.wait())
-            stopper = asyncio.ensure_future(stopping.wait())
-            await asyncio.wait({waiter, stopper}, timeout=delay,
-                               return_when=asyncio.FIRST_COMPLETED)
-            waiter.cancel()
-            stopper.cancel()
+        """Deliver until stopped. Each chat's messages go one after another, but chats do not
+        wait for each other: a chat whose message is slow or being looked for holds up no
+        other chat."""
+        in_flight: set[asyncio.Task[None]] = set()
+        try:
+            while not stopping.is_set():
+                try:
+                    jobs = await self._claim()
+                except Exception:
+                    log.exception("claiming outgoing messages failed; retrying")
+                    jobs = []
+                    await asyncio.sleep(1)
+                for job in jobs:
+                    task = asyncio.create_task(self._deliver_and_record(job))
+                    in_flight.add(task)
+                    task.add_done_callback(in_flight.discard)
+                if jobs:
+                    continue
+                self.wakeup.clear()
+                delay = await self._idle_delay()
+                waiter = asyncio.ensure_future(self.wakeup.wait())
+                stopper = asyncio.ensure_future(stopping.wait())
+                await asyncio.wait({waiter, stopper}, timeout=delay,
+                                   return_when=asyncio.FIRST_COMPLETED)
+                waiter.cancel()
+                stopper.cancel()
+        finally:
+            # Stopping: messages in mid-send finish and are recorded; the rest wait durably.
+            if in_flight:
+                await asyncio.wait(in_flight, timeout=self.lease.total_seconds())
 
     async def step(self) -> int:
+        """One round, delivered to the end (for callers that want to drive the sender)."""
         jobs = await self._claim()
         if jobs:
             await asyncio.gather(*(self._deliver_and_record(job) for job in jobs))
@@ -151,7 +165,7 @@ class OutboxSender:
                 global_slot, _ = reserve(global_lane.next_send_at, epoch,
                                          self.limits.global_interval)
                 job.send_at = max(chat_slot, global_slot)
-                lane.next_send_at = job.send_at + interval * (1 + len(job.probe_ids))
+                lane.next_send_at = job.send_at + interval
                 global_lane.next_send_at = job.send_at + self.limits.global_interval
                 jobs.append(job)
             for job in jobs:
@@ -216,6 +230,15 @@ class OutboxSender:
     # -- delivering ----------------------------------------------------------------------
 
     async def _deliver_and_record(self, job: Job) -> None:
+        try:
+            await self._deliver_and_record_one(job)
+        except Exception:
+            # The claim lapses and the message is looked for and sent again later.
+            log.exception("delivering a message failed", extra={"chat_id": job.chat_id})
+        finally:
+            self.poke()
+
+    async def _deliver_and_record_one(self, job: Job) -> None:
         async with self.semaphore:
             wait = job.send_at - self.timer.now().timestamp()
             if wait > 0:
@@ -268,6 +291,11 @@ class OutboxSender:
         now = self.timer.now()
         row_id, chat_id = job.row.id, job.chat_id
         async with self.uows() as uow:
+            if job.probe_ids and chat_id != GLOBAL_LANE:
+                # Looking for a message took requests of its own: the chat's pace counts them.
+                lane = await uow.outbox.lane(chat_id)
+                lane.next_send_at = max(lane.next_send_at,
+                                        now.timestamp() + self.limits.interval(chat_id))
             if job.outcome == "sent":
                 await uow.outbox.mark_sent([row_id], job.message_id, now)
                 if job.merged:

@@ -12,6 +12,7 @@ from handlers.outbound import Outgoing, to_payload
 from storage.models import ChatLaneRow, OutboxRow
 
 ACTIVE = ("pending", "sending")
+UNORDERED = 0
 
 
 class OutboxRepository:
@@ -38,12 +39,15 @@ class OutboxRepository:
 
         A row in "sending" whose lease ran out was interrupted by a crash and is retried.
         """
-        firsts = (
+        # Chat 0 holds what is not a chat message (answers to button presses): no order to
+        # keep, so each is a head of its own and one slow answer holds up no other.
+        firsts = union_all(
             select(func.min(OutboxRow.id).label("id"))
-            .where(OutboxRow.status.in_(ACTIVE))
-            .group_by(OutboxRow.chat_id)
-            .subquery()
-        )
+            .where(OutboxRow.status.in_(ACTIVE), OutboxRow.chat_id != UNORDERED)
+            .group_by(OutboxRow.chat_id),
+            select(OutboxRow.id.label("id"))
+            .where(OutboxRow.status.in_(ACTIVE), OutboxRow.chat_id == UNORDERED),
+        ).subquery()
         # The status is repeated outside the subquery: PostgreSQL re-checks only the outer
         # conditions on a row another worker just committed.
         query = (
