@@ -58,6 +58,7 @@ class SendPhoto:
     # Sent instead when the photo cannot be (the text must still reach the chat).
     fallback_text: str | None = None
     ticket: int | None = None
+    merge_line: str | None = None
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,10 @@ class DocumentWorker:
     async def _claim(self) -> list[_Claim]:
         now = self.timer.now()
         claims = []
+        # A look without the write lock first: most wake-ups find no file to read.
+        async with self.uows(read_only=True) as uow:
+            if not await uow.pending.files_to_read(now, 1):
+                return []
         async with self.uows() as uow:
             for row in await uow.pending.files_to_read(now, self.batch):
                 claim = _claim_of(row)

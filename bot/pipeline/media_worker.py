@@ -56,6 +56,10 @@ class MediaWorker:
 
     async def step(self) -> int:
         now = self.timer.now()
+        # A look without the write lock first: most wake-ups find nothing to download.
+        async with self.uows(read_only=True) as uow:
+            if not await uow.tickets.photos_to_download(now, 1):
+                return 0
         async with self.uows() as uow:
             rows = await uow.tickets.photos_to_download(now, self.batch)
             claimed = [(r.id, r.file_id, r.attempts) for r in rows]

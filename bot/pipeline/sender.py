@@ -138,6 +138,10 @@ class OutboxSender:
         epoch = now.timestamp()
         jobs: list[Job] = []
         self._lane_free_at = None
+        # A look without the write lock first: a wake-up often finds every chat busy.
+        async with self.uows(read_only=True) as uow:
+            if not await uow.outbox.heads(now, 1):
+                return []
         async with self.uows() as uow:
             heads = await uow.outbox.heads(now, self.batch)
             if not heads:

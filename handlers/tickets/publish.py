@@ -72,14 +72,22 @@ def announce(ctx: Context, ticket: Ticket, *, photo_file_id: str | None, photos:
     card = department_card(ticket, ctx, photos=photos,
                            mentions=mentions(ctx, department.staff))
     chat_id = department.chat_id
+    # When a burst of tickets outruns the chat's pace, announcements are listed in one message
+    # instead; each ticket stays one /ticket N away.
+    texts = ctx.texts
+    line = texts("publish.announce_line", ticket=label(ticket.number),
+                 category=ctx.directory.category_name(ticket.category_id, texts.lang),
+                 description=(ticket.description or "").splitlines()[0][:40]
+                 if ticket.description else "")
     if photo_file_id:
         ctx.send(SendPhoto(chat_id=chat_id, photo=photo_file_id,
                            caption=card.text[:CAPTION_LIMIT], buttons=card.buttons,
                            ref=announce_ref(ticket.number, True, chat_id), ticket=ticket.number,
-                           fallback_text=card.text))
+                           fallback_text=card.text, merge_line=line))
     else:
         ctx.send(SendText(chat_id=chat_id, text=card.text, buttons=card.buttons,
-                          ref=announce_ref(ticket.number, False, chat_id), ticket=ticket.number))
+                          ref=announce_ref(ticket.number, False, chat_id), ticket=ticket.number,
+                          merge_line=line))
 
 
 async def announcement_target(ctx: Context, ticket: Ticket) -> Target | None:
