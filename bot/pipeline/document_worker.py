@@ -24,6 +24,8 @@ from handlers.outbound import DeliveryError, MessengerPort, PermanentFailure
 from storage.models import PendingReportRow
 from storage.uow import UnitOfWorkFactory
 
+from .looping import keep_working
+
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
@@ -64,20 +66,7 @@ class DocumentWorker:
         self.wakeup.set()
 
     async def run(self, stopping: asyncio.Event) -> None:
-        while not stopping.is_set():
-            try:
-                worked = await self.step()
-            except Exception:
-                log.exception("file reading round failed")
-                worked = 0
-            if worked:
-                continue
-            self.wakeup.clear()
-            waiter = asyncio.ensure_future(self.wakeup.wait())
-            stopper = asyncio.ensure_future(stopping.wait())
-            await asyncio.wait({waiter, stopper}, timeout=2.0, return_when=asyncio.FIRST_COMPLETED)
-            waiter.cancel()
-            stopper.cancel()
+        await keep_working(self.step, self.wakeup, stopping, idle_seconds=2.0, what="files")
 
     async def step(self) -> int:
         """Read the files that are due; returns how many were tried."""

@@ -18,6 +18,8 @@ from handlers.outbound import DeliveryError, MessengerPort
 from storage.models import PhotoRow
 from storage.uow import UnitOfWorkFactory
 
+from .looping import keep_working
+
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(minutes=2)
@@ -39,20 +41,7 @@ class MediaWorker:
         self.wakeup.set()
 
     async def run(self, stopping: asyncio.Event) -> None:
-        while not stopping.is_set():
-            try:
-                worked = await self.step()
-            except Exception:
-                log.exception("photo download round failed")
-                worked = 0
-            if worked:
-                continue
-            self.wakeup.clear()
-            waiter = asyncio.ensure_future(self.wakeup.wait())
-            stopper = asyncio.ensure_future(stopping.wait())
-            await asyncio.wait({waiter, stopper}, timeout=5.0, return_when=asyncio.FIRST_COMPLETED)
-            waiter.cancel()
-            stopper.cancel()
+        await keep_working(self.step, self.wakeup, stopping, idle_seconds=5.0, what="photos")
 
     async def step(self) -> int:
         now = self.timer.now()

@@ -29,6 +29,8 @@ from storage.models import InboxRow
 from storage.repositories.tickets import StaleTicket
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
+from .looping import keep_working
+
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
@@ -66,27 +68,17 @@ class InboxProcessor:
         self.wakeup.set()
 
     async def run(self, stopping: asyncio.Event) -> None:
-        while not stopping.is_set():
-            try:
-                self.busy = True
-                worked = await self.step()
-            except Exception:
-                log.exception("inbox round failed; retrying")
-                worked = False
-                await asyncio.sleep(1)
-            finally:
-                self.busy = False
-            if worked:
-                continue
-            self.wakeup.clear()
-            waiter = asyncio.ensure_future(self.wakeup.wait())
-            stopper = asyncio.ensure_future(stopping.wait())
-            await asyncio.wait({waiter, stopper}, timeout=1.0, return_when=asyncio.FIRST_COMPLETED)
-            waiter.cancel()
-            stopper.cancel()
+        await keep_working(self.step, self.wakeup, stopping, idle_seconds=1.0, what="inbox")
 
     async def step(self) -> bool:
         """Handle one pending update; False when there is none."""
+        self.busy = True
+        try:
+            return await self._step()
+        finally:
+            self.busy = False
+
+    async def _step(self) -> bool:
         for _ in range(CONFLICT_RETRIES):
             outcome = await self._attempt()
             if outcome != "conflict":

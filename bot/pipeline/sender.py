@@ -37,6 +37,7 @@ from storage.models import OutboxRow
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 from .delivery import Job, deliver_once
+from .looping import wait_for_poke
 from .pacing import Limits, merge_lines, merge_threshold, reserve
 from .recovery import UNCERTAIN, find_delivered
 
@@ -112,13 +113,7 @@ class OutboxSender:
                 if jobs:
                     continue
                 self.wakeup.clear()
-                delay = await self._idle_delay()
-                waiter = asyncio.ensure_future(self.wakeup.wait())
-                stopper = asyncio.ensure_future(stopping.wait())
-                await asyncio.wait({waiter, stopper}, timeout=delay,
-                                   return_when=asyncio.FIRST_COMPLETED)
-                waiter.cancel()
-                stopper.cancel()
+                await wait_for_poke(self.wakeup, stopping, await self._idle_delay())
         finally:
             # Stopping: messages in mid-send finish and are recorded; the rest wait durably.
             if in_flight:

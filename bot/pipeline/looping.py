@@ -1,0 +1,38 @@
+"""The loop every background worker runs: work while there is work, then sleep until poked."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+log = logging.getLogger(__name__)
+
+
+async def wait_for_poke(wakeup: asyncio.Event, stopping: asyncio.Event, seconds: float) -> None:
+    """Sleep until poked, stopped, or `seconds` have passed (a periodic look for work)."""
+    waiter = asyncio.ensure_future(wakeup.wait())
+    stopper = asyncio.ensure_future(stopping.wait())
+    try:
+        await asyncio.wait({waiter, stopper}, timeout=seconds,
+                           return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        waiter.cancel()
+        stopper.cancel()
+
+
+async def keep_working(step: Callable[[], Awaitable[int | bool]], wakeup: asyncio.Event,
+                       stopping: asyncio.Event, *, idle_seconds: float, what: str) -> None:
+    """Run `step` until it finds nothing to do, then wait; a failing round is logged and
+    tried again a little later, so one bad row never stops a worker."""
+    while not stopping.is_set():
+        try:
+            worked = await step()
+        except Exception:
+            log.exception("background round failed; trying again", extra={"worker": what})
+            worked = False
+            await asyncio.sleep(1)
+        if worked:
+            continue
+        wakeup.clear()
+        await wait_for_poke(wakeup, stopping, idle_seconds)
