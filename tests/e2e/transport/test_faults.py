@@ -15,11 +15,11 @@ from bot.localapi.limits import FloodLimits
 from bot.settings import RateLimits
 from storage.migrate import upgrade
 from tests.e2e.harness import (
+    ADMIN,
     DISTRICT_CHAT,
     GROUP,
     OTHER_GROUP,
     ROADS_CHAT,
-    ADMIN,
     SANITATION_CHAT,
     VOLUNTEER_CHAT,
     WATER_CHAT,
