@@ -13,6 +13,7 @@ import os
 import resource
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
@@ -75,7 +76,23 @@ async def run(quick: bool) -> list[Row]:
             rows.append(await measure(name, lambda w=work: bench.in_context(w), statements,
                                       path, repeats=3 if quick else 5))
     await engine.dispose()
+    rows.append(await own_process_memory(path))
     return rows
+
+
+async def own_process_memory(path: Path) -> Row:
+    """The daily job's peak memory in a fresh process, beside a process that only loads."""
+    async def peak(mode: str) -> float:
+        child = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "benchmarks.digest_rss", str(path), mode,
+            stdout=asyncio.subprocess.PIPE)
+        out, _ = await child.communicate()
+        return float(out.decode().strip().splitlines()[-1])
+
+    baseline, job = await peak("baseline"), await peak("job")
+    return Row("digest job memory, own process", peak_mb=job,
+               notes=f"peak RSS {job:.0f} MB; {baseline:.0f} MB of it is the loaded bot and "
+                     f"libraries, so the seven digests with charts add {job - baseline:.0f} MB")
 
 
 class _Digests:
