@@ -1,6 +1,8 @@
 # Two commands get a newcomer going:  make run  (the bot; the sandbox when no token is set)
 #                                     make test (the whole test suite)
 PYTHON ?= python3
+# The suite runs on this many processes (each e2e test keeps one core busy).
+TEST_WORKERS ?= 2
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
@@ -22,7 +24,7 @@ demo: install
 
 test: install
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 bench: install
 	$(BIN)/python -m benchmarks

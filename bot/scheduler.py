@@ -154,11 +154,13 @@ class Scheduler:
 
     async def tick(self, within: float = 60.0) -> None:
         """Run whatever is due now and wait until it finished (fake-clock tests, the demo)."""
-        rounds = self.aps.rounds
+        # A round already under way may have read the time before it was advanced: wait for
+        # one that starts after this call (rounds run one after another in one thread).
+        started = self.aps.rounds_started
         self.aps.wakeup()
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
-        while self.aps.rounds == rounds or self.aps.in_flight:
+        while self.aps.rounds_completed <= started or self.aps.in_flight:
             if loop.time() > deadline:
                 raise TimeoutError("scheduled jobs did not finish")
             await asyncio.sleep(0.005)
@@ -190,17 +192,20 @@ class _CountingScheduler(BackgroundScheduler):
     def __init__(self, **options: Any) -> None:
         super().__init__(**options)
         self._counter_lock = threading.Lock()
-        self.rounds = 0
+        self.rounds_started = 0
+        self.rounds_completed = 0
         self.in_flight = 0
         self.add_listener(self._submitted, EVENT_JOB_SUBMITTED)
         self.add_listener(self._finished, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
 
     def _process_jobs(self) -> float | None:
+        with self._counter_lock:
+            self.rounds_started += 1
         try:
             return super()._process_jobs()  # type: ignore[no-any-return]
         finally:
             with self._counter_lock:
-                self.rounds += 1
+                self.rounds_completed += 1
 
     def _submitted(self, event: JobEvent) -> None:
         with self._counter_lock:

@@ -168,9 +168,11 @@ class ClientApi(PeopleActions):
         """A position in the change feed; pass it as `after=` to wait only for newer changes."""
         return self.world.feed.seq
 
-    async def wait_until(self, check: Callable[[], T | None], within: float = 5.0) -> T:
-        """The first non-None result of `check`, re-checked after every change."""
-        return await self.world.feed.wait_until(check, within)
+    async def wait_until(self, check: Callable[[], T | None], within: float = 5.0,
+                         describe: Callable[[], str] | None = None) -> T:
+        """The first non-None result of `check`, re-checked after every change; on time-out
+        the error says what `describe` tells of the state then."""
+        return await self.world.feed.wait_until(check, within, describe)
 
     async def wait_for_bot_message(
         self,

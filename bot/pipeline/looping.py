@@ -26,6 +26,9 @@ async def keep_working(step: Callable[[], Awaitable[int | bool]], wakeup: asynci
     """Run `step` until it finds nothing to do, then wait; a failing round is logged and
     tried again a little later, so one bad row never stops a worker."""
     while not stopping.is_set():
+        # Cleared before the round, not after: a poke that arrives while the round runs
+        # must end the wait that follows, or its work waits for the periodic look.
+        wakeup.clear()
         try:
             worked = await step()
         except Exception:
@@ -34,5 +37,4 @@ async def keep_working(step: Callable[[], Awaitable[int | bool]], wakeup: asynci
             await asyncio.sleep(1)
         if worked:
             continue
-        wakeup.clear()
         await wait_for_poke(wakeup, stopping, idle_seconds)

@@ -100,6 +100,9 @@ class OutboxSender:
         in_flight: set[asyncio.Task[None]] = set()
         try:
             while not stopping.is_set():
+                # Cleared before claiming: a delivery that ends during the claim pokes, and
+                # that poke must cut the wait short (see looping.keep_working).
+                self.wakeup.clear()
                 try:
                     jobs = await self._claim()
                 except Exception:
@@ -112,7 +115,6 @@ class OutboxSender:
                     task.add_done_callback(in_flight.discard)
                 if jobs:
                     continue
-                self.wakeup.clear()
                 await wait_for_poke(self.wakeup, stopping, await self._idle_delay())
         finally:
             # Stopping: messages in mid-send finish and are recorded; the rest wait durably.

@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.localapi import LocalBotApi
@@ -44,6 +45,7 @@ def spot(index: int) -> tuple[float, float]:
     return 39.8960 + 0.0008 * (index % 60), 116.4260 + 0.0011 * (index // 60)
 
 
+@pytest.mark.slow
 async def test_sigkill_at_random_moments_loses_and_repeats_nothing(database_url, tmp_path):
     rng = random.Random(1127)
     server = LocalBotApi(token=TOKEN, limits=FAST_SERVER, bot_username="liaison_bot",
@@ -60,6 +62,7 @@ async def test_sigkill_at_random_moments_loses_and_repeats_nothing(database_url,
     env = bot_environment(database_url, tmp_path / "media", server.base_url)
     log = tmp_path / "bot.log"
     reports: list[tuple[int, int]] = []
+    bot: BotProcess | None = None
     chunk = REPORTS // (KILLS + 1)
 
     async def post(count: int) -> None:
@@ -90,18 +93,26 @@ async def test_sigkill_at_random_moments_loses_and_repeats_nothing(database_url,
         await bot.start()
         expected = set(reports)
 
+        def answered() -> set[tuple[int, int | None]]:
+            return {(m.chat_id, m.reply_to_message_id)
+                    for chat in (GROUP, OTHER_GROUP) for m in server.bot_messages(chat)}
+
         def all_answered() -> bool | None:
             count = sum(len(server.bot_messages(chat)) for chat in (GROUP, OTHER_GROUP))
             if count < len(expected):
                 return None
-            answered = {(m.chat_id, m.reply_to_message_id)
-                        for chat in (GROUP, OTHER_GROUP) for m in server.bot_messages(chat)}
-            return True if expected <= answered else None
+            return True if expected <= answered() else None
 
-        await server.wait_until(all_answered, within=240)
+        def unanswered() -> str:
+            missing = sorted(expected - answered())
+            return f"{len(missing)} of {len(expected)} reports unanswered, first {missing[:5]}"
+
+        await server.wait_until(all_answered, within=240, describe=unanswered)
         await server.wait_for_no_pending_updates(within=60)
         assert await bot.terminate() == 0, log.read_text()[-3000:]
     finally:
+        if bot is not None and bot.running:
+            await bot.kill()  # a failed run leaves no bot behind to load later tests
         await server.stop()
 
     replies = Counter((m.chat_id, m.reply_to_message_id)

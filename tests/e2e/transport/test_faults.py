@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import pytest
+
 from bot.localapi.faults import FaultPlan
 from bot.localapi.limits import FloodLimits
 from bot.settings import RateLimits
@@ -45,6 +47,7 @@ def spot(index: int) -> tuple[float, float]:
     return 39.900 + 0.0008 * (index % 40), 116.430 + 0.0011 * (index // 40)
 
 
+@pytest.mark.slow
 async def test_every_message_once_and_in_order_despite_faults(tmp_path, clock):
     database_url = f"sqlite+aiosqlite:///{tmp_path / 'faults.db'}"
     upgrade(database_url)
