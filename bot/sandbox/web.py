@@ -16,6 +16,7 @@ from bot.localapi.http_client_api import setup_client_routes
 from bot.sandbox.cast import Cast
 from bot.sandbox.setup_view import page_texts, setup_document
 from bot.settings import Settings, split_listen
+from handlers.digest.chart import font_path
 from handlers.texts import LANGUAGES, catalog
 
 STATIC = Path(__file__).parent / "static"
@@ -29,6 +30,9 @@ def build_page_app(server: LocalBotApi, cast: Cast, settings: Settings) -> web.A
     async def index(request: web.Request) -> web.FileResponse:
         return web.FileResponse(STATIC / "index.html")
 
+    async def cjk_font(request: web.Request) -> web.FileResponse:
+        return web.FileResponse(font_path(), headers={"Cache-Control": "max-age=86400"})
+
     async def setup_json(request: web.Request) -> web.Response:
         return web.json_response(setup)
 
@@ -41,6 +45,7 @@ def build_page_app(server: LocalBotApi, cast: Cast, settings: Settings) -> web.A
     app.router.add_get("/", index)
     app.router.add_get("/sandbox/setup.json", setup_json)
     app.router.add_get("/sandbox/texts/{lang}.json", texts_json)
+    app.router.add_get("/sandbox/fonts/cjk.otf", cjk_font)
     app.router.add_static("/static/", STATIC)
     setup_client_routes(app, server)
     return app

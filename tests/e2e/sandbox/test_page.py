@@ -113,10 +113,12 @@ async def test_report_acknowledge_and_resolve_on_the_page(browser, sandbox, arti
         await resolve_as_staff(page)
         if TEXTS.has("verify.fixed"):
             await confirm_and_rate_as_rider(page)
+    await page.evaluate("document.fonts.ready")  # the picture shows the page as it settles
     await page.screenshot(path=artifacts / "sandbox-group.png")
 
     await page.click(f"[data-chat-id='{ROADS_CHAT}']")
     await expect(page.locator("li.message.bot", has_text="#0001").first).to_be_visible(
         timeout=WAIT_MS)
+    await page.evaluate("document.fonts.ready")
     await page.screenshot(path=artifacts / "sandbox-department.png")
     assert page.errors == []  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import aiohttp
 
+from handlers.digest.chart import font_path
 from handlers.texts import placeholders
 
 
@@ -27,6 +28,16 @@ async def test_the_page_and_its_setup_are_served(sandbox):
     assert {a["name"] for a in setup["areas"]} >= {"东湖社区 Donghu", "西坝社区 Xiba"}
     assert setup["places"], "places are offered as locations"
 
+
+
+async def test_the_page_brings_its_own_chinese_font(sandbox):
+    """Without a CJK font on the machine the page would show boxes: it serves one."""
+    async with aiohttp.ClientSession() as session:
+        async with session.get(f"{sandbox.page_url}/static/style.css") as response:
+            assert "/sandbox/fonts/cjk.otf" in await response.text()
+        async with session.get(f"{sandbox.page_url}/sandbox/fonts/cjk.otf") as response:
+            assert response.status == 200
+            assert await response.read() == font_path().read_bytes()
 
 async def test_chats_are_populated_with_the_bot_as_admin(sandbox):
     chats = await get_json(f"{sandbox.page_url}/_client/chats")
