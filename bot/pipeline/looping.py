@@ -22,9 +22,11 @@ async def wait_for_poke(wakeup: asyncio.Event, stopping: asyncio.Event, seconds:
 
 
 async def keep_working(step: Callable[[], Awaitable[int | bool]], wakeup: asyncio.Event,
-                       stopping: asyncio.Event, *, idle_seconds: float, what: str) -> None:
-    """Run `step` until it finds nothing to do, then wait; a failing round is logged and
-    tried again a little later, so one bad row never stops a worker."""
+                       stopping: asyncio.Event, *,
+                       idle_seconds: float | Callable[[], Awaitable[float]], what: str) -> None:
+    """Run `step` until it finds nothing to do, then wait (`idle_seconds`, or as long as it
+    says when asked each time); a failing round is logged and tried again a little later, so
+    one bad row never stops a worker."""
     while not stopping.is_set():
         # Cleared before the round, not after: a poke that arrives while the round runs
         # must end the wait that follows, or its work waits for the periodic look.
@@ -37,4 +39,5 @@ async def keep_working(step: Callable[[], Awaitable[int | bool]], wakeup: asynci
             await asyncio.sleep(1)
         if worked:
             continue
-        await wait_for_poke(wakeup, stopping, idle_seconds)
+        wait = idle_seconds if isinstance(idle_seconds, int | float) else await idle_seconds()
+        await wait_for_poke(wakeup, stopping, wait)

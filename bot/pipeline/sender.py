@@ -37,7 +37,7 @@ from storage.models import OutboxRow
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 from .delivery import Job, deliver_once
-from .looping import wait_for_poke
+from .looping import keep_working
 from .pacing import Limits, merge_lines, merge_threshold, reserve
 from .recovery import UNCERTAIN, find_delivered
 
@@ -98,24 +98,18 @@ class OutboxSender:
         wait for each other: a chat whose message is slow or being looked for holds up no
         other chat."""
         in_flight: set[asyncio.Task[None]] = set()
+
+        async def start_deliveries() -> bool:
+            jobs = await self._claim()
+            for job in jobs:
+                task = asyncio.create_task(self._deliver_and_record(job))
+                in_flight.add(task)
+                task.add_done_callback(in_flight.discard)
+            return bool(jobs)
+
         try:
-            while not stopping.is_set():
-                # Cleared before claiming: a delivery that ends during the claim pokes, and
-                # that poke must cut the wait short (see looping.keep_working).
-                self.wakeup.clear()
-                try:
-                    jobs = await self._claim()
-                except Exception:
-                    log.exception("claiming outgoing messages failed; retrying")
-                    jobs = []
-                    await asyncio.sleep(1)
-                for job in jobs:
-                    task = asyncio.create_task(self._deliver_and_record(job))
-                    in_flight.add(task)
-                    task.add_done_callback(in_flight.discard)
-                if jobs:
-                    continue
-                await wait_for_poke(self.wakeup, stopping, await self._idle_delay())
+            await keep_working(start_deliveries, self.wakeup, stopping,
+                               idle_seconds=self._idle_delay, what="outbox")
         finally:
             # Stopping: messages in mid-send finish and are recorded; the rest wait durably.
             if in_flight:

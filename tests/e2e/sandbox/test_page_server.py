@@ -29,7 +29,6 @@ async def test_the_page_and_its_setup_are_served(sandbox):
     assert setup["places"], "places are offered as locations"
 
 
-
 async def test_the_page_brings_its_own_chinese_font(sandbox):
     """Without a CJK font on the machine the page would show boxes: it serves one."""
     async with aiohttp.ClientSession() as session:
@@ -38,6 +37,7 @@ async def test_the_page_brings_its_own_chinese_font(sandbox):
         async with session.get(f"{sandbox.page_url}/sandbox/fonts/cjk.otf") as response:
             assert response.status == 200
             assert await response.read() == font_path().read_bytes()
+
 
 async def test_chats_are_populated_with_the_bot_as_admin(sandbox):
     chats = await get_json(f"{sandbox.page_url}/_client/chats")
