@@ -1,4 +1,4 @@
-"""Kill the bot with SIGKILL at random moments while 2,000 reports stream in.
+"""Kill the bot with SIGKILL at random moments while 600 reports stream in.
 
 Afterwards every report has exactly one ticket and every expected reply was sent exactly once:
 updates are confirmed only once stored, handled in the transaction that marks them done, and
@@ -24,7 +24,7 @@ from storage.uow import UnitOfWorkFactory
 from tests.e2e.harness import FAST_SERVER, GROUP, OTHER_GROUP, PEOPLE, TOKEN
 from tests.e2e.transport.bot_process import BotProcess, bot_environment
 
-REPORTS = 2000
+REPORTS = 600
 KILLS = 6
 RIDERS = range(4000, 4020)
 DEPARTMENT_CHATS = (-1002000000001, -1002000000002, -1002000000003, -1002000000004,
