@@ -10,20 +10,21 @@ import contextlib
 import logging
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from aiogram import Bot
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiohttp import web
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.http_listener import HttpListeners
 from bot.pipeline.document_worker import DocumentWorker
 from bot.pipeline.media_worker import MediaWorker
 from bot.pipeline.pacing import Limits
 from bot.pipeline.processor import Core, InboxProcessor
 from bot.pipeline.sender import OutboxSender
 from bot.scheduler import JobRunner, Scheduler
-from bot.settings import Settings, split_listen
+from bot.settings import Settings
 from bot.telegram.convert import parse_update, to_event
 from bot.telegram.messenger import TelegramMessenger
 from bot.telegram.receiver import ALLOWED_UPDATES, PollingReceiver, WebhookReceiver
@@ -74,7 +75,7 @@ class App:
         self.tasks: list[asyncio.Task[Any]] = []
         self.stats = Stats()
         self.engine: AsyncEngine | None = None
-        self.webhook_runner: web.AppRunner | None = None
+        self.http = HttpListeners()
         self.webhook: WebhookReceiver | None = None
         self.poller: PollingReceiver | None = None
 
@@ -141,16 +142,9 @@ class App:
             assert telegram.webhook_secret is not None and telegram.webhook_url
             secret = telegram.webhook_secret.get_secret_value()
             self.webhook = WebhookReceiver(self.uows, self.timer, secret, self._stored)
-            app = web.Application()
-            from urllib.parse import urlsplit
-
             path = urlsplit(telegram.webhook_url).path or "/"
-            app.router.add_post(path, self.webhook.handle)
-            self.webhook_runner = web.AppRunner(app, access_log=None)
-            await self.webhook_runner.setup()
-            host, port = split_listen(telegram.webhook_listen)
-            site = web.TCPSite(self.webhook_runner, host, port)
-            await site.start()
+            self.http.route(telegram.webhook_listen, "POST", path, self.webhook.handle)
+            await self.http.start()
             await self.bot.set_webhook(telegram.webhook_url, secret_token=secret,
                                        allowed_updates=ALLOWED_UPDATES)
         else:
@@ -225,8 +219,7 @@ class App:
             for task in done:
                 if not task.cancelled() and task.exception() is not None:
                     log.error("worker ended with an error", exc_info=task.exception())
-        if self.webhook_runner is not None:
-            await self.webhook_runner.cleanup()
+        await self.http.stop()
         with contextlib.suppress(Exception):
             self.scheduler.shutdown()
         with contextlib.suppress(Exception):
