@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,12 +18,17 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.health.endpoints import HealthEndpoints, Probes
+from bot.health.metrics import Metrics
+from bot.health.outage import OutageWatch
+from bot.health.supervisor import Supervisor
 from bot.http_listener import HttpListeners
 from bot.pipeline.document_worker import DocumentWorker
 from bot.pipeline.media_worker import MediaWorker
 from bot.pipeline.pacing import Limits
 from bot.pipeline.processor import Core, InboxProcessor
 from bot.pipeline.sender import OutboxSender
+from bot.pipeline.trouble import Backoff
 from bot.scheduler import JobRunner, Scheduler
 from bot.settings import Settings
 from bot.telegram.convert import parse_update, to_event
@@ -72,8 +78,14 @@ class App:
         self.timer = timer or SystemClock()
         self.workers = workers
         self.stopping = asyncio.Event()
-        self.tasks: list[asyncio.Task[Any]] = []
         self.stats = Stats()
+        health = settings.health
+        self.backoff = Backoff(health.retry_initial_s, health.retry_max_s)
+        self.metrics = Metrics()
+        self.supervisor = Supervisor(self.stopping, backoff=self.backoff,
+                                     restart_limit=health.restart_limit,
+                                     restart_window_s=health.restart_window_s,
+                                     telemetry=self.metrics)
         self.engine: AsyncEngine | None = None
         self.http = HttpListeners()
         self.webhook: WebhookReceiver | None = None
@@ -84,7 +96,11 @@ class App:
     async def start(self) -> None:
         settings = self.settings
         await asyncio.to_thread(upgrade, settings.database.url)
-        self.engine = create_engine(settings.database.url)
+        database = settings.database
+        self.engine = create_engine(
+            database.url, pool_size=database.pool_size, pool_overflow=database.pool_overflow,
+            statement_timeout_s=database.statement_timeout_s,
+            connect_timeout_s=database.connect_timeout_s)
         self.uows = UnitOfWorkFactory(session_factory(self.engine))
         load_features()
         self.directory = Directory(settings)
@@ -97,18 +113,30 @@ class App:
         self.bot = self._bot()
         self.identity: Identity = await identify(self.bot)
         self.messenger = TelegramMessenger(self.bot, settings.telegram.request_timeout_s)
+        self.watch = OutageWatch(
+            uows=self.uows, port=self.messenger, texts=self.texts,
+            admin_chat_id=self.directory.admin_chat_id, timer=self.timer, tz=settings.bot.tz,
+            notice_after_s=settings.health.outage_notice_after_s,
+            alerts=settings.health.alerts, exit_after_s=settings.health.exit_after_outage_s,
+            backoff=self.backoff, waiting_elsewhere=self._held_by_receivers,
+            written=lambda: self.sender.poke(), give_up=self.supervisor.give_up)
+        guarded = {"guard": self.watch, "telemetry": self.metrics}
         self.processor = InboxProcessor(
             self.uows, self.core, {"telegram": self._decode_telegram}, self.timer,
-            after_commit=self._after_commit)
+            after_commit=self._after_commit, **guarded)
         limits = settings.telegram.limits
         self.sender = OutboxSender(
             self.uows, self.messenger, self.media,
             Limits(limits.per_chat_interval_s, limits.group_per_minute, limits.global_per_second),
-            self.texts, self.timer, request_timeout_s=settings.telegram.request_timeout_s)
-        self.media_worker = MediaWorker(self.uows, self.messenger, self.media, self.timer)
-        self.document_worker = DocumentWorker(self.uows, self.messenger, self.media, self.timer)
+            self.texts, self.timer, request_timeout_s=settings.telegram.request_timeout_s,
+            **guarded)
+        self.media_worker = MediaWorker(self.uows, self.messenger, self.media, self.timer,
+                                        guard=self.watch)
+        self.document_worker = DocumentWorker(self.uows, self.messenger, self.media, self.timer,
+                                              guard=self.watch)
         self.scheduler = Scheduler(settings.database.url, settings.bot.tz, self.clock,
-                                   JobRunner(self.uows, self.core.context, self._after_commit),
+                                   JobRunner(self.uows, self.core.context, self._after_commit,
+                                             **guarded),
                                    settings)
 
         await publish_commands(self.bot, settings.bot.language)
@@ -116,14 +144,17 @@ class App:
         if self.engine.dialect.name == "sqlite":
             await self.sender.recover()
         await self.scheduler.start()
+        self._serve_health()
         await self._start_receiving()
 
         workers = self.workers or (1 if self.engine.dialect.name == "sqlite" else 4)
         for index in range(workers):
-            self._spawn(self.processor.run(self.stopping), f"inbox-{index}")
-        self._spawn(self.sender.run(self.stopping), "outbox")
-        self._spawn(self.media_worker.run(self.stopping), "media")
-        self._spawn(self.document_worker.run(self.stopping), "documents")
+            self._spawn(self.processor.run, f"inbox-{index}")
+        self._spawn(self.sender.run, "outbox")
+        self._spawn(self.media_worker.run, "media")
+        self._spawn(self.document_worker.run, "documents")
+        self._spawn(self.scheduler.watch, "scheduler")
+        self._spawn(self.watch.run, "outage-watch")
         self.stats.started = True
         log.info("bot started", extra={"username": self.identity.username,
                                        "mode": settings.telegram.mode,
@@ -141,17 +172,47 @@ class App:
         if telegram.mode == "webhook":
             assert telegram.webhook_secret is not None and telegram.webhook_url
             secret = telegram.webhook_secret.get_secret_value()
-            self.webhook = WebhookReceiver(self.uows, self.timer, secret, self._stored)
+            self.webhook = WebhookReceiver(self.uows, self.timer, secret, self._stored,
+                                           guard=self.watch)
             path = urlsplit(telegram.webhook_url).path or "/"
             self.http.route(telegram.webhook_listen, "POST", path, self.webhook.handle)
             await self.http.start()
             await self.bot.set_webhook(telegram.webhook_url, secret_token=secret,
                                        allowed_updates=ALLOWED_UPDATES)
+            self.webhook.connected = True
         else:
+            await self.http.start()
             await self.bot.delete_webhook(drop_pending_updates=False)
             self.poller = PollingReceiver(self.bot, self.uows, self.timer, self._stored,
-                                          poll_timeout=telegram.poll_timeout_s)
-            self._spawn(self.poller.run(self.stopping), "polling")
+                                          poll_timeout=telegram.poll_timeout_s,
+                                          guard=self.watch, telemetry=self.metrics)
+            self._spawn(self.poller.run, "polling")
+
+    def _serve_health(self) -> None:
+        listen = self.settings.metrics.listen
+        if not listen:
+            return
+        self.health = HealthEndpoints(Probes(
+            uows=self.uows, metrics=self.metrics, clock=self.clock, timer=self.timer,
+            platforms=self._platforms, stopped_tasks=self._stopped_tasks,
+            fatal=lambda: self.supervisor.fatal_reason))
+        self.health.route(self.http, listen)
+        self.metrics.process.tasks = lambda: {
+            name: state.running for name, state in self.supervisor.states.items()}
+        self.metrics.process.outage = lambda: self.watch.database_down
+
+    def _platforms(self) -> dict[str, bool]:
+        receiver = self.webhook or self.poller
+        return {"telegram": receiver is not None and receiver.connected}
+
+    def _stopped_tasks(self) -> list[str]:
+        stopped = self.supervisor.not_running
+        if not self.scheduler.alive:
+            stopped.append("scheduler-thread")
+        return stopped
+
+    def _held_by_receivers(self) -> int:
+        return self.poller.held if self.poller is not None else 0
 
     async def _check_privacy(self) -> None:
         blind = await groups_blind_to(self.bot, self.identity, self.directory)
@@ -188,8 +249,13 @@ class App:
             except Exception:
                 log.exception("could not schedule a wake-up; the periodic round covers it")
 
-    def _spawn(self, coroutine: Any, name: str) -> None:
-        self.tasks.append(asyncio.create_task(coroutine, name=name))
+    def _spawn(self, run: Callable[[asyncio.Event], Awaitable[None]], name: str) -> None:
+        self.supervisor.spawn(name, lambda: run(self.stopping))
+
+    @property
+    def fatal(self) -> asyncio.Event:
+        """Set when the process cannot recover and should end (non-zero)."""
+        return self.supervisor.fatal
 
     async def idle(self, within: float = 30.0) -> None:
         """Wait until every stored update is handled and every message delivered (tests)."""
@@ -212,13 +278,7 @@ class App:
         if self.webhook is not None:
             self.webhook.accepting = False
         self.stopping.set()
-        if self.tasks:
-            done, pending = await asyncio.wait(self.tasks, timeout=20)
-            for task in pending:
-                task.cancel()
-            for task in done:
-                if not task.cancelled() and task.exception() is not None:
-                    log.error("worker ended with an error", exc_info=task.exception())
+        await self.supervisor.wait(20)
         await self.http.stop()
         with contextlib.suppress(Exception):
             self.scheduler.shutdown()

@@ -32,6 +32,8 @@ from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from bot.pipeline.telemetry import SILENT, Telemetry
+from bot.pipeline.trouble import UNGUARDED, Guard, pause
 from domain.clock import Clock
 from handlers import registry
 from handlers.context import Context
@@ -68,10 +70,13 @@ def _on_loop(make: Callable[[JobRunner], Any], name: str) -> None:
 
 class JobRunner:
     def __init__(self, uows: UnitOfWorkFactory, make_context: Callable[[Any], Context],
-                 after_commit: Callable[[Context], None]) -> None:
+                 after_commit: Callable[[Context], None], *, guard: Guard = UNGUARDED,
+                 telemetry: Telemetry = SILENT) -> None:
         self.uows = uows
         self.make_context = make_context
         self.after_commit = after_commit
+        self.guard = guard
+        self.telemetry = telemetry
         self.runs = 0
 
     async def run_periodic(self) -> None:
@@ -90,10 +95,15 @@ class JobRunner:
                     ctx = self.make_context(uow)
                     more = await spec.handler(ctx)
                     await uow.commit()
-            except Exception:
+            except Exception as error:
+                # Every job is safe to run again: the next round (or wake-up) retries it.
+                self.guard.failed(f"job:{name}", error)
+                self.telemetry.job_ran(name, ok=False)
                 log.exception("scheduled job failed", extra={"job": name})
                 return
             self.runs += 1
+            self.guard.succeeded(f"job:{name}")
+            self.telemetry.job_ran(name, ok=True)
             self.after_commit(ctx)
             if not more:
                 return
@@ -107,6 +117,7 @@ class Scheduler:
         self.settings = settings
         _read_time_from(clock)
         self.aps = _CountingScheduler(
+            runner.guard,
             jobstores={"default": SharedJobStore(
                 url=sync_url(database_url), tablename="apscheduler_jobs",
                 engine_options={"connect_args": _connect_args(database_url)},
@@ -130,6 +141,21 @@ class Scheduler:
             elif spec.cron is not None:
                 self.aps.add_job(run_job, "cron", args=[spec.name], id=spec.name,
                                  replace_existing=True, **spec.cron(self.settings))
+
+    @property
+    def alive(self) -> bool:
+        return self.aps.running and self.aps.thread_alive
+
+    async def watch(self, stopping: asyncio.Event) -> None:
+        """A supervised task: the scheduling thread must be alive while the bot runs. Its
+        rounds survive database errors (see `_CountingScheduler`); should the thread end
+        anyway, this raises, and the restart starts a new thread."""
+        if self.aps.running and not self.aps.thread_alive:
+            self.aps.revive()
+        while not stopping.is_set():
+            if not self.aps.thread_alive and self.aps.running:
+                raise RuntimeError("the scheduling thread ended")
+            await pause(stopping, 1.0)
 
     def shutdown(self) -> None:
         global _runner, _loop
@@ -187,10 +213,17 @@ class SharedJobStore(SQLAlchemyJobStore):
 
 
 class _CountingScheduler(BackgroundScheduler):
-    """Counts rounds and running jobs so callers can wait for a round to finish."""
+    """Counts rounds and running jobs so callers can wait for a round to finish, and keeps
+    its thread alive through database errors.
 
-    def __init__(self, **options: Any) -> None:
+    APScheduler retries a failed look for due jobs, but a failure to update or remove a job
+    afterwards, or to read the next run time, ends its thread for good; here such a round is
+    logged and the next one tried after the guard's pause."""
+
+    def __init__(self, guard: Guard, **options: Any) -> None:
         super().__init__(**options)
+        self._guard = guard
+        self._failures = 0
         self._counter_lock = threading.Lock()
         self.rounds_started = 0
         self.rounds_completed = 0
@@ -202,10 +235,32 @@ class _CountingScheduler(BackgroundScheduler):
         with self._counter_lock:
             self.rounds_started += 1
         try:
-            return super()._process_jobs()  # type: ignore[no-any-return]
+            wait: float | None = super()._process_jobs()
+        except Exception as error:
+            self._failures += 1
+            self._guard.failed("scheduler", error)
+            wait = self._guard.backoff.delay(self._failures)
+            log.warning("scheduling round failed; trying again",
+                        extra={"retry_in_s": round(wait, 2),
+                               "error": f"{type(error).__name__}: {str(error)[:200]}"})
+        else:
+            self._failures = 0
         finally:
             with self._counter_lock:
                 self.rounds_completed += 1
+        return wait
+
+    @property
+    def thread_alive(self) -> bool:
+        thread = getattr(self, "_thread", None)
+        return thread is not None and thread.is_alive()
+
+    def revive(self) -> None:
+        """A new thread for the scheduling loop (BackgroundScheduler.start's own recipe)."""
+        self._thread = threading.Thread(target=self._main_loop, name="APScheduler",
+                                        daemon=True)
+        self._thread.start()
+        log.warning("scheduling thread started again")
 
     def _submitted(self, event: JobEvent) -> None:
         with self._counter_lock:

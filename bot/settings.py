@@ -100,6 +100,13 @@ class TelegramSection(_Section):
 
 class DatabaseSection(_Section):
     url: str = "sqlite+aiosqlite:///liaison.db"
+    # PostgreSQL only: connections each worker process keeps, and may add when busy.
+    pool_size: int = Field(10, ge=1, le=200)
+    pool_overflow: int = Field(10, ge=0, le=200)
+    # PostgreSQL only: longest a statement may run (0: the server's setting) and longest a
+    # new connection may take; a stuck database then shows as an error that is retried.
+    statement_timeout_s: float = Field(30, ge=0)
+    connect_timeout_s: float = Field(10, gt=0)
 
     @field_validator("url")
     @classmethod
@@ -117,6 +124,42 @@ class IntakeSection(_Section):
     pair_window_minutes: int = Field(10, ge=1, le=24 * 60)
     duplicate_radius_m: float = Field(50, ge=0, le=5000)
     album_window_seconds: float = Field(2.0, gt=0, le=60)
+    # New tickets one reporter may open: a steady rate per hour, and a burst at once. Beyond
+    # them reports are held for the admins. 0 turns the limit off. Staff and admins are exempt.
+    reporter_limit_per_hour: float = Field(20, ge=0)
+    reporter_burst: int = Field(10, ge=1)
+
+
+class HealthSection(_Section):
+    """How the bot rides out a database outage or a failing background task."""
+
+    # Tell the admins once the database has been unreachable this long (and when it is back).
+    outage_notice_after_s: float = Field(60, gt=0)
+    # Whether this process sends those notices; with several workers, let one of them.
+    alerts: bool = True
+    # Waits between retries of a failing round: doubling from the first up to the cap.
+    retry_initial_s: float = Field(0.5, gt=0)
+    retry_max_s: float = Field(15, gt=0)
+    # A background task that dies this often within the window ends the process (exit
+    # status 70) so that systemd or Kubernetes starts it afresh.
+    restart_limit: int = Field(5, ge=1)
+    restart_window_s: float = Field(300, gt=0)
+    # An outage longer than this ends the process too (0: never); a fresh start may connect
+    # where a worn connection pool does not.
+    exit_after_outage_s: float = Field(0, ge=0)
+
+
+class MetricsSection(_Section):
+    # /healthz, /readyz and /metrics (Prometheus) are served here; "" turns them off. The
+    # same address as the webhook shares its server.
+    listen: str = "127.0.0.1:9321"
+
+    @field_validator("listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        if value:
+            _split_listen(value)
+        return value
 
 
 class RoutingSection(_Section):
@@ -233,6 +276,8 @@ class Settings(BaseSettings):
     routing: RoutingSection = RoutingSection()
     digest: DigestSection = DigestSection()
     workflow: WorkflowSection = WorkflowSection()
+    health: HealthSection = HealthSection()
+    metrics: MetricsSection = MetricsSection()
     admins: AdminsSection = AdminsSection()
     sandbox: SandboxSection = SandboxSection()
     logging: LoggingSection = LoggingSection()

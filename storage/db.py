@@ -10,7 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async
 from sqlalchemy.pool import NullPool
 
 
-def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
+def create_engine(url: str, *, echo: bool = False, pool_size: int = 10, pool_overflow: int = 10,
+                  statement_timeout_s: float = 0, connect_timeout_s: float = 10) -> AsyncEngine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database or ""
@@ -25,8 +26,13 @@ def create_engine(url: str, *, echo: bool = False) -> AsyncEngine:
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         event.listen(engine.sync_engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_async_engine(url, echo=echo, pool_size=10, max_overflow=10,
-                               pool_pre_ping=True)
+    connect_args: dict[str, Any] = {"timeout": connect_timeout_s}
+    if statement_timeout_s:
+        connect_args["server_settings"] = {
+            "statement_timeout": str(int(statement_timeout_s * 1000))}
+    return create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_overflow,
+                               pool_pre_ping=True, pool_timeout=connect_timeout_s,
+                               connect_args=connect_args)
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:

@@ -177,7 +177,7 @@ class PendingReportRow(Base):
     user_name: Mapped[str] = mapped_column(String(128))
     started_at: Mapped[datetime] = mapped_column(Instant)
     expires_at: Mapped[datetime] = mapped_column(Instant)
-    # open → filed | expiring → expired | outside | superseded
+    # open → filed | expiring → expired | outside | superseded | held → filed | dismissed
     status: Mapped[str] = mapped_column(String(16), default="open")
     media_group_id: Mapped[str | None] = mapped_column(String(64))
     first_message_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -191,6 +191,8 @@ class PendingReportRow(Base):
     fetch_file_id: Mapped[str | None] = mapped_column(String(256))
     fetch_after: Mapped[datetime | None] = mapped_column(Instant)
     fetch_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Held for the admins (its reporter was over the limit): when it would have been filed.
+    held_at: Mapped[datetime | None] = mapped_column(Instant)
 
     __table_args__ = (
         Index("ix_pending_reports_open", "chat_id", "user_id", "status"),

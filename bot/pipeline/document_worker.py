@@ -25,6 +25,7 @@ from storage.models import PendingReportRow
 from storage.uow import UnitOfWorkFactory
 
 from .looping import keep_working
+from .trouble import UNGUARDED, Guard
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,9 @@ class _Outcome:
 
 class DocumentWorker:
     def __init__(self, uows: UnitOfWorkFactory, port: MessengerPort, media: MediaStore,
-                 timer: Clock, batch: int = 5) -> None:
+                 timer: Clock, batch: int = 5, guard: Guard = UNGUARDED) -> None:
         self.uows = uows
+        self.guard = guard
         self.port = port
         self.media = media
         self.timer = timer
@@ -66,7 +68,8 @@ class DocumentWorker:
         self.wakeup.set()
 
     async def run(self, stopping: asyncio.Event) -> None:
-        await keep_working(self.step, self.wakeup, stopping, idle_seconds=2.0, what="files")
+        await keep_working(self.step, self.wakeup, stopping, idle_seconds=2.0, what="files",
+                           guard=self.guard)
 
     async def step(self) -> int:
         """Read the files that are due; returns how many were tried."""

@@ -19,6 +19,7 @@ from storage.models import PhotoRow
 from storage.uow import UnitOfWorkFactory
 
 from .looping import keep_working
+from .trouble import UNGUARDED, Guard
 
 log = logging.getLogger(__name__)
 
@@ -28,8 +29,9 @@ MAX_BACKOFF = timedelta(hours=1)
 
 class MediaWorker:
     def __init__(self, uows: UnitOfWorkFactory, port: MessengerPort, media: MediaStore,
-                 timer: Clock, batch: int = 10) -> None:
+                 timer: Clock, batch: int = 10, guard: Guard = UNGUARDED) -> None:
         self.uows = uows
+        self.guard = guard
         self.port = port
         self.media = media
         self.timer = timer
@@ -41,7 +43,8 @@ class MediaWorker:
         self.wakeup.set()
 
     async def run(self, stopping: asyncio.Event) -> None:
-        await keep_working(self.step, self.wakeup, stopping, idle_seconds=5.0, what="photos")
+        await keep_working(self.step, self.wakeup, stopping, idle_seconds=5.0, what="photos",
+                           guard=self.guard)
 
     async def step(self) -> int:
         now = self.timer.now()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -21,7 +22,7 @@ from domain.errors import DomainError
 from handlers.context import Context
 from handlers.directory import Directory
 from handlers.errors import reply_domain_error, reply_unexpected
-from handlers.inbound import Event
+from handlers.inbound import ButtonPress, Event, Internal, Message
 from handlers.later import decode_internal
 from handlers.router import dispatch
 from handlers.services import Services
@@ -30,6 +31,8 @@ from storage.repositories.tickets import StaleTicket
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 from .looping import keep_working
+from .telemetry import SILENT, Telemetry
+from .trouble import UNGUARDED, Guard, is_database_trouble
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +57,11 @@ class Core:
 
 class InboxProcessor:
     def __init__(self, uows: UnitOfWorkFactory, core: Core, decoders: dict[str, Decoder],
-                 timer: Clock, after_commit: Callable[[Context], None]) -> None:
+                 timer: Clock, after_commit: Callable[[Context], None], *,
+                 guard: Guard = UNGUARDED, telemetry: Telemetry = SILENT) -> None:
         self.uows = uows
+        self.guard = guard
+        self.telemetry = telemetry
         self.core = core
         self.decoders = {"internal": decode_internal, **decoders}
         self.timer = timer
@@ -68,7 +74,8 @@ class InboxProcessor:
         self.wakeup.set()
 
     async def run(self, stopping: asyncio.Event) -> None:
-        await keep_working(self.step, self.wakeup, stopping, idle_seconds=1.0, what="inbox")
+        await keep_working(self.step, self.wakeup, stopping, idle_seconds=1.0, what="inbox",
+                           guard=self.guard)
 
     async def step(self) -> bool:
         """Handle one pending update; False when there is none."""
@@ -95,25 +102,28 @@ class InboxProcessor:
                 return "idle"
             row_id, update_id = row.id, row.update_id
             ctx = self.core.context(uow)
+            started = time.perf_counter()
             try:
                 event = self._decode(row)
                 if event is not None:
                     await dispatch(event, ctx)
                 await uow.inbox.mark_done(row_id, ctx.now)
                 await uow.commit()
-            except (StaleTicket, IntegrityError) as error:
-                log.info("concurrent change, handling again",
-                         extra={"update_id": update_id, "error": type(error).__name__})
-                return "conflict"
-            except DBAPIError as error:
-                if _is_serialization_failure(error):
+            except Exception as error:
+                if is_database_trouble(error):
+                    # Not the update's fault: nothing was committed, and it is handled from
+                    # the start once the database is back (the worker's loop retries).
+                    raise
+                self.telemetry.handled(_kind_of(event), time.perf_counter() - started, False)
+                if isinstance(error, StaleTicket | IntegrityError):
+                    log.info("concurrent change, handling again",
+                             extra={"update_id": update_id, "error": type(error).__name__})
+                    return "conflict"
+                if isinstance(error, DBAPIError) and _is_serialization_failure(error):
                     return "conflict"
                 failure = error
-            except DomainError as error:
-                failure = error
-            except Exception as error:
-                failure = error
             else:
+                self.telemetry.handled(_kind_of(event), time.perf_counter() - started, True)
                 self.handled += 1
                 self.after_commit(ctx)
                 return "done"
@@ -156,6 +166,16 @@ async def _attempts(uow: UnitOfWork, row_id: int) -> int:
 
 def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(60.0, 0.5 * 2 ** attempts))
+
+
+def _kind_of(event: Event | None) -> str:
+    if isinstance(event, Message):
+        return "command" if event.command is not None else "message"
+    if isinstance(event, ButtonPress):
+        return "button"
+    if isinstance(event, Internal):
+        return "internal"
+    return "other"
 
 
 def _is_serialization_failure(error: DBAPIError) -> bool:

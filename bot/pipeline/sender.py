@@ -40,6 +40,8 @@ from .delivery import Job, deliver_once
 from .looping import keep_working
 from .pacing import Limits, merge_lines, merge_threshold, reserve
 from .recovery import UNCERTAIN, find_delivered
+from .telemetry import SILENT, Telemetry
+from .trouble import UNGUARDED, Guard, is_database_trouble, pause
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +63,14 @@ GIVE_UP_AFTER_ATTEMPTS = 300
 class OutboxSender:
     def __init__(self, uows: UnitOfWorkFactory, port: MessengerPort, media: MediaStore,
                  limits: Limits, texts: Texts, timer: Clock, *, batch: int = 50,
-                 concurrency: int = 8, request_timeout_s: float = 30.0) -> None:
+                 concurrency: int = 8, request_timeout_s: float = 30.0,
+                 guard: Guard = UNGUARDED, telemetry: Telemetry = SILENT,
+                 platform: str = "telegram") -> None:
         self.uows = uows
+        self.guard = guard
+        self.telemetry = telemetry
+        self.platform = platform
+        self.stopping: asyncio.Event | None = None
         self.port = port
         self.media = media
         self.limits = limits
@@ -98,6 +106,7 @@ class OutboxSender:
         wait for each other: a chat whose message is slow or being looked for holds up no
         other chat."""
         in_flight: set[asyncio.Task[None]] = set()
+        self.stopping = stopping
 
         async def start_deliveries() -> bool:
             jobs = await self._claim()
@@ -109,7 +118,7 @@ class OutboxSender:
 
         try:
             await keep_working(start_deliveries, self.wakeup, stopping,
-                               idle_seconds=self._idle_delay, what="outbox")
+                               idle_seconds=self._idle_delay, what="outbox", guard=self.guard)
         finally:
             # Stopping: messages in mid-send finish and are recorded; the rest wait durably.
             if in_flight:
@@ -250,16 +259,50 @@ class OutboxSender:
                 job.outcome = "sent"
             except TargetGone as error:
                 job.outcome, job.error = "skipped", str(error)
+                self._failed(job, "gone")
             except RetryLater as error:
                 # Refused before it took effect: nothing was delivered.
                 job.outcome, job.error = "retry", str(error)
                 job.retry_in = error.seconds + random.uniform(0, 0.5)
+                self._failed(job, "throttled")
+                self.telemetry.throttled(self.platform, error.seconds)
             except TransientFailure as error:
                 job.outcome, job.error = "retry", f"{UNCERTAIN}{error}"
                 job.retry_in = backoff(job.row.attempts)
+                self._failed(job, "transient")
             except PermanentFailure as error:
                 job.outcome, job.error = await self._fallback(job, error)
-        await self._record(job)
+                if job.outcome != "sent":
+                    self._failed(job, "permanent")
+        if job.outcome == "sent":
+            self.telemetry.delivered(self.platform, job.row.kind, job.row.ref)
+        await self._record_until_done(job)
+
+    def _failed(self, job: Job, reason: str) -> None:
+        self.telemetry.delivery_failed(self.platform, job.row.kind, reason)
+
+    async def _record_until_done(self, job: Job) -> None:
+        """What happened is known only here, in memory: while the database is away, keep it
+        and try again, so that a message delivered during an outage is recorded as sent
+        rather than looked for (or sent twice) later."""
+        failures = 0
+        while True:
+            try:
+                await self._record(job)
+            except Exception as error:
+                stopping = self.stopping is not None and self.stopping.is_set()
+                if not is_database_trouble(error) or stopping:
+                    raise
+                failures += 1
+                self.guard.failed("outbox", error)
+                delay = self.guard.backoff.delay(failures)
+                log.warning("database unreachable; keeping a send's outcome to record later",
+                            extra={"chat_id": job.chat_id, "retry_in_s": round(delay, 2)})
+                await pause(self.stopping or asyncio.Event(), delay)
+                continue
+            if failures:
+                self.guard.succeeded("outbox")
+            return
 
     async def _fallback(self, job: Job, error: PermanentFailure) -> tuple[str, str]:
         from handlers.outbound import SendPhoto

@@ -90,6 +90,8 @@ class Sandbox:
             "telegram": telegram,
             "database": base.database.model_copy(update={"url": database_url}),
             "media": base.media.model_copy(update={"dir": media_dir}),
+            # Health and metrics of a sandbox are nobody's business: any free port.
+            "metrics": base.metrics.model_copy(update={"listen": "127.0.0.1:0"}),
         })
 
     @property

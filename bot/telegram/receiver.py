@@ -8,7 +8,6 @@ between Telegram and our database.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import logging
 from collections.abc import Callable
@@ -18,6 +17,9 @@ import aiohttp
 from aiogram import Bot
 from aiohttp import web
 
+from bot.pipeline.looping import report_failure
+from bot.pipeline.telemetry import SILENT, Telemetry
+from bot.pipeline.trouble import UNGUARDED, Guard, pause
 from bot.telegram.convert import dedup_key
 from domain.clock import Clock
 from storage.repositories.inbox import IncomingUpdate
@@ -45,13 +47,20 @@ async def store(uows: UnitOfWorkFactory, timer: Clock, raws: list[dict[str, Any]
 
 class PollingReceiver:
     def __init__(self, bot: Bot, uows: UnitOfWorkFactory, timer: Clock,
-                 on_stored: Callable[[], None], poll_timeout: int = 25) -> None:
+                 on_stored: Callable[[], None], poll_timeout: int = 25, *,
+                 guard: Guard = UNGUARDED, telemetry: Telemetry = SILENT) -> None:
         self.bot = bot
         self.uows = uows
         self.timer = timer
         self.on_stored = on_stored
         self.poll_timeout = poll_timeout
+        self.guard = guard
+        self.telemetry = telemetry
         self.offset: int | None = None
+        # Whether the last getUpdates went through (readiness).
+        self.connected = False
+        # Updates received but not stored yet: the database is away (the outage's all-clear).
+        self.held = 0
 
     async def run(self, stopping: asyncio.Event) -> None:
         failures = 0
@@ -61,21 +70,48 @@ class PollingReceiver:
                     raws = await self._poll(http, stopping)
                 except _PollRefused as error:
                     failures += 1
+                    self.connected = False
                     delay = error.retry_after or min(30.0, 0.5 * 2 ** min(failures, 6))
+                    if error.retry_after:
+                        self.telemetry.throttled("telegram", error.retry_after)
                     log.warning("getUpdates refused", extra={"error": str(error)[:200],
                                                              "retry_in_s": delay})
-                    await _pause(stopping, delay)
+                    await pause(stopping, delay)
                     continue
                 except (aiohttp.ClientError, OSError, TimeoutError, ValueError) as error:
                     failures += 1
+                    self.connected = False
                     delay = min(30.0, 0.5 * 2 ** min(failures, 6))
                     log.warning("getUpdates failed", extra={"error": str(error)[:200],
                                                             "retry_in_s": delay})
-                    await _pause(stopping, delay)
+                    await pause(stopping, delay)
                     continue
                 failures = 0
+                self.connected = True
                 if raws:
+                    await self._store_until_done(raws, stopping)
+
+    async def _store_until_done(self, raws: list[dict[str, Any]],
+                                stopping: asyncio.Event) -> None:
+        """Until the batch is stored it is not confirmed: Telegram keeps it, and we keep
+        asking the database (a batch left when stopping is simply sent again)."""
+        failures = 0
+        self.held = len(raws)
+        try:
+            while not stopping.is_set():
+                try:
                     await self._store(raws)
+                except Exception as error:
+                    failures += 1
+                    self.guard.failed("polling", error)
+                    delay = self.guard.backoff.delay(failures)
+                    report_failure("polling", error, failures, delay)
+                    await pause(stopping, delay)
+                    continue
+                self.guard.succeeded("polling")
+                return
+        finally:
+            self.held = 0
 
     async def _store(self, raws: list[dict[str, Any]]) -> None:
         # Stored and committed before the next call confirms them by its offset.
@@ -116,12 +152,16 @@ class WebhookReceiver:
     """An aiohttp route Telegram POSTs updates to."""
 
     def __init__(self, uows: UnitOfWorkFactory, timer: Clock, secret: str,
-                 on_stored: Callable[[], None]) -> None:
+                 on_stored: Callable[[], None], *, guard: Guard = UNGUARDED) -> None:
         self.uows = uows
         self.timer = timer
         self.secret = secret.encode()
         self.on_stored = on_stored
+        self.guard = guard
         self.accepting = True
+        # Set once the platform has taken our webhook address (readiness).
+        self.connected = False
+        self.held = 0
 
     async def handle(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
@@ -138,11 +178,13 @@ class WebhookReceiver:
         except (ValueError, KeyError, TypeError):
             log.warning("webhook call with a malformed body")
             return web.Response(status=400, text="bad update")
-        await store(self.uows, self.timer, [raw])
+        try:
+            await store(self.uows, self.timer, [raw])
+        except Exception as error:
+            # Not stored, so not taken: any answer but 2xx makes the platform send it again.
+            self.guard.failed("webhook", error)
+            report_failure("webhook", error, 1, 0)
+            return web.Response(status=503, text="cannot store the update now; send it again")
+        self.guard.succeeded("webhook")
         self.on_stored()
         return web.Response(text="ok")
-
-
-async def _pause(stopping: asyncio.Event, seconds: float) -> None:
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(stopping.wait(), timeout=seconds)

@@ -113,3 +113,11 @@ class InboxRepository:
             select(InboxRow.id).where(and_(InboxRow.status == "pending")).limit(1)
         )
         return found.first() is not None
+
+    async def waiting_since(self, since: datetime) -> int:
+        """Updates still waiting, or received after `since` (after an outage: what waited)."""
+        found = await self.session.execute(
+            select(func.count(InboxRow.id)).where(
+                or_(InboxRow.status == "pending", InboxRow.received_at >= since))
+        )
+        return int(found.scalar_one())

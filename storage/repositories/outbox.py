@@ -34,6 +34,14 @@ class OutboxRepository:
             last_error="",
         ))
 
+    def add_sent(self, message: Outgoing, message_id: int, now: datetime) -> None:
+        """A message delivered without the outbox (the database was away), recorded as sent:
+        the chat's known message ids must include it."""
+        self.session.add(OutboxRow(
+            chat_id=message.chat_id, kind=message.kind, payload=to_payload(message),
+            status="sent", created_at=now, sent_at=now, attempts=1, message_id=message_id,
+            last_error=""))
+
     async def heads(self, now: datetime, limit: int) -> list[OutboxRow]:
         """The first undelivered message of each chat, when it may be (re)tried now.
 

@@ -87,6 +87,9 @@ def test_settings(database_url: str, media_dir: Path, api_base_url: str,
         "database": base.database.model_copy(update={"url": database_url}),
         "media": base.media.model_copy(update={"dir": media_dir}),
     }
+    # Tests that are not about them meet neither the per-reporter limit nor a fixed port.
+    sections["intake"] = {"reporter_limit_per_hour": 0, **sections.get("intake", {})}
+    sections["metrics"] = {"listen": "127.0.0.1:0", **sections.get("metrics", {})}
     for name, values in sections.items():
         update[name] = getattr(base, name).model_copy(update=values)
     return base.model_copy(update=update)

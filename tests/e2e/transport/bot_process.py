@@ -27,6 +27,8 @@ def bot_environment(database_url: str, media_dir: Path, api_base_url: str) -> di
         "LIAISON_DATABASE__URL": database_url,
         "LIAISON_MEDIA__DIR": str(media_dir),
         "LIAISON_LOGGING__LEVEL": "WARNING",
+        "LIAISON_METRICS__LISTEN": "127.0.0.1:0",
+        "LIAISON_INTAKE__REPORTER_LIMIT_PER_HOUR": "0",
         "PYTHONPATH": str(ROOT),
     })
     return env
