@@ -211,8 +211,17 @@ class App:
             stopped.append("scheduler-thread")
         return stopped
 
-    def _held_by_receivers(self) -> int:
-        return self.poller.held if self.poller is not None else 0
+    async def _held_by_receivers(self) -> int:
+        """Updates that waited outside the database: held by the poller, or still queued
+        for the webhook at Telegram."""
+        if self.poller is not None:
+            return self.poller.held
+        try:
+            info = await asyncio.wait_for(self.bot.get_webhook_info(), 5)
+        except Exception:
+            log.warning("could not ask how many updates wait for the webhook")
+            return 0
+        return int(info.pending_update_count or 0)
 
     async def _check_privacy(self) -> None:
         blind = await groups_blind_to(self.bot, self.identity, self.directory)

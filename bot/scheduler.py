@@ -260,6 +260,7 @@ class _CountingScheduler(BackgroundScheduler):
         self._thread = threading.Thread(target=self._main_loop, name="APScheduler",
                                         daemon=True)
         self._thread.start()
+        self.wakeup()  # a new thread waits for a first wake-up before its first round
         log.warning("scheduling thread started again")
 
     def _submitted(self, event: JobEvent) -> None:

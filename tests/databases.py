@@ -79,6 +79,19 @@ class PostgresDatabases:
         self.created.append(name)
         return self._url_of(name)
 
+    def cut(self, url: str) -> None:
+        """The database goes away: its connections are ended and new ones refused."""
+        name = make_url(url).database
+        with self._admin() as conn:
+            conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false')
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         "WHERE datname = %s AND pid <> pg_backend_pid()", (name,))
+
+    def restore(self, url: str) -> None:
+        name = make_url(url).database
+        with self._admin() as conn:
+            conn.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true')
+
     def drop(self, url: str) -> None:
         name = make_url(url).database
         with self._admin() as conn:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 
@@ -46,7 +46,7 @@ class OutageWatch(Guard):
                  admin_chat_id: int | None, timer: Clock, tz: tzinfo,
                  notice_after_s: float, alerts: bool = True, exit_after_s: float = 0,
                  backoff: Backoff | None = None,
-                 waiting_elsewhere: Callable[[], int] = lambda: 0,
+                 waiting_elsewhere: Callable[[], Awaitable[int]] | None = None,
                  written: Callable[[], None] = lambda: None,
                  give_up: Callable[[str], None] = lambda reason: None) -> None:
         super().__init__(backoff)
@@ -136,7 +136,9 @@ class OutageWatch(Guard):
                 now = self.timer.now()
                 if outage.notice is not None and outage.notice_id is not None:
                     uow.outbox.add_sent(outage.notice, outage.notice_id, now)
-                waited = await uow.inbox.waiting_since(outage.since) + self.waiting_elsewhere()
+                waited = await uow.inbox.waiting_since(outage.since)
+                if self.waiting_elsewhere is not None:
+                    waited += await self.waiting_elsewhere()
                 text = self.texts(
                     "health.all_clear", duration=_duration(self.texts, outage),
                     since=self._clock_time(outage.since), until=self._clock_time(outage.ended),

@@ -89,12 +89,15 @@ class PollingReceiver:
                 failures = 0
                 self.connected = True
                 if raws:
-                    await self._store_until_done(raws, stopping)
+                    await self._store_until_done(http, raws, stopping)
 
-    async def _store_until_done(self, raws: list[dict[str, Any]],
+    async def _store_until_done(self, http: aiohttp.ClientSession, raws: list[dict[str, Any]],
                                 stopping: asyncio.Event) -> None:
         """Until the batch is stored it is not confirmed: Telegram keeps it, and we keep
-        asking the database (a batch left when stopping is simply sent again)."""
+        asking the database (a batch left when stopping is simply sent again). Meanwhile
+        each retry asks Telegram again from the same offset, which confirms nothing and
+        returns what arrived since as well: all of it is stored at once when the database
+        is back, and the admins' all-clear can say how much waited."""
         failures = 0
         self.held = len(raws)
         try:
@@ -107,11 +110,25 @@ class PollingReceiver:
                     delay = self.guard.backoff.delay(failures)
                     report_failure("polling", error, failures, delay)
                     await pause(stopping, delay)
+                    raws = await self._again(http, stopping, raws)
+                    self.held = len(raws)
                     continue
                 self.guard.succeeded("polling")
                 return
         finally:
             self.held = 0
+
+    async def _again(self, http: aiohttp.ClientSession, stopping: asyncio.Event,
+                     raws: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        try:
+            fresh = await self._poll(http, stopping, wait_s=0)
+        except (_PollRefused, aiohttp.ClientError, OSError, TimeoutError, ValueError):
+            return raws
+        first = int(raws[0]["update_id"])
+        # Only a batch that still starts with ours replaces it (nothing may be skipped).
+        if fresh and int(fresh[0]["update_id"]) == first and len(fresh) >= len(raws):
+            return fresh
+        return raws
 
     async def _store(self, raws: list[dict[str, Any]]) -> None:
         # Stored and committed before the next call confirms them by its offset.
@@ -119,15 +136,16 @@ class PollingReceiver:
         self.offset = max(int(r["update_id"]) for r in raws) + 1
         self.on_stored()
 
-    async def _poll(self, http: aiohttp.ClientSession,
-                    stopping: asyncio.Event) -> list[dict[str, Any]] | None:
+    async def _poll(self, http: aiohttp.ClientSession, stopping: asyncio.Event,
+                    wait_s: int | None = None) -> list[dict[str, Any]] | None:
         """One long poll, read as raw JSON: the inbox keeps exactly what Telegram sent."""
         url = self.bot.session.api.api_url(self.bot.token, "getUpdates")
-        body: dict[str, Any] = {"timeout": self.poll_timeout, "allowed_updates": ALLOWED_UPDATES}
+        wait = self.poll_timeout if wait_s is None else wait_s
+        body: dict[str, Any] = {"timeout": wait, "allowed_updates": ALLOWED_UPDATES}
         if self.offset is not None:
             body["offset"] = self.offset
         call = asyncio.ensure_future(http.post(
-            url, json=body, timeout=aiohttp.ClientTimeout(total=self.poll_timeout + 10)))
+            url, json=body, timeout=aiohttp.ClientTimeout(total=wait + 10)))
         stop = asyncio.ensure_future(stopping.wait())
         done, _ = await asyncio.wait({call, stop}, return_when=asyncio.FIRST_COMPLETED)
         stop.cancel()
