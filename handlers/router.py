@@ -17,6 +17,7 @@ FEATURES = (
     "handlers.intake.handlers",
     "handlers.intake.buttons",
     "handlers.intake.jobs",
+    "handlers.intake.held_list",
     "handlers.staff.commands",
     "handlers.staff.buttons",
     "handlers.workflow.jobs",

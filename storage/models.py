@@ -105,6 +105,8 @@ class TicketRow(Base):
         Index("ix_tickets_ack_due_at", "ack_due_at"),
         Index("ix_tickets_rated_at", "rated_at"),
         Index("ix_tickets_closed_at", "closed_at"),
+        # How many tickets a reporter opened lately (the per-reporter limit).
+        Index("ix_tickets_reporter_reported", "reporter_id", "reported_at"),
     )
 
 
@@ -193,6 +195,8 @@ class PendingReportRow(Base):
     fetch_attempts: Mapped[int] = mapped_column(Integer, default=0)
     # Held for the admins (its reporter was over the limit): when it would have been filed.
     held_at: Mapped[datetime | None] = mapped_column(Instant)
+    # The admins' list message it is shown on ("holds:<n>").
+    hold_list: Mapped[int | None] = mapped_column(Integer)
 
     __table_args__ = (
         Index("ix_pending_reports_open", "chat_id", "user_id", "status"),
@@ -200,6 +204,7 @@ class PendingReportRow(Base):
         Index("ix_pending_reports_settle", "status", "settle_at"),
         Index("ix_pending_reports_fetch", "status", "fetch_after"),
         Index("ix_pending_reports_album", "chat_id", "media_group_id"),
+        Index("ix_pending_reports_held", "status", "held_at"),
     )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from domain import geo
 from domain.ticket import Actor, GeoPoint, Ticket, label
@@ -44,6 +45,8 @@ class Draft:
     address: str = ""
     photos: list[ReportPhoto] = field(default_factory=list)
     forward: ForwardInfo | None = None
+    # A report held for the admins keeps its own time when it is filed later.
+    reported_at: datetime | None = None
 
     @classmethod
     def from_report(cls, report: PendingReport, chat: Chat) -> Draft:
@@ -98,7 +101,7 @@ async def _open(ctx: Context, draft: Draft, category: str) -> Ticket:
         location=GeoPoint(draft.location.lat, draft.location.lon, draft.location.accuracy_m),
         description=draft.text,
         category_id=category,
-        now=ctx.now,
+        now=draft.reported_at or ctx.now,
         has_photo=bool(draft.photos),
         address=draft.address,
         forwarded_from=draft.forward.name if draft.forward else "",

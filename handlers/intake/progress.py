@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain.ticket import Actor
 from handlers.context import Context
 from handlers.intake.filing import Draft, file_report
+from handlers.intake.holds import hold_if_over_limit
 from handlers.intake.pending_report import PendingReport, PhotoPart
 from handlers.intake.replies import ask_for_location, chat_of, pass_to_admins
 from handlers.tickets.publish import refresh
@@ -43,6 +44,8 @@ async def file_pending(ctx: Context, row: PendingReportRow, report: PendingRepor
     if not ctx.services.areas.in_service_area(report.place.lat, report.place.lon):
         pass_to_admins(ctx, draft)
         row.status = "outside"
+        return
+    if await hold_if_over_limit(ctx, row, draft):
         return
     filed = await file_report(ctx, draft)
     row.status = "filed"

@@ -42,6 +42,24 @@ class OutboxRepository:
             status="sent", created_at=now, sent_at=now, attempts=1, message_id=message_id,
             last_error=""))
 
+    async def supersede_edits(self, chat_id: int, ref: str, now: datetime) -> int:
+        """Unsent edits of the message named `ref`: a newer edit makes them pointless, so
+        they are skipped (a busy list edited many times is sent once, not many times)."""
+        found = await self.session.execute(
+            select(OutboxRow.id, OutboxRow.payload)
+            .where(OutboxRow.chat_id == chat_id, OutboxRow.kind == "edit_text",
+                   OutboxRow.status == "pending", OutboxRow.attempts == 0))
+        stale = [row_id for row_id, payload in found.all()
+                 if (payload.get("target") or {}).get("ref") == ref]
+        if not stale:
+            return 0
+        result = await self.session.execute(
+            update(OutboxRow)
+            .where(OutboxRow.id.in_(stale), OutboxRow.status == "pending")
+            .values(status="skipped", sent_at=now, last_error="superseded by a newer edit")
+            .execution_options(synchronize_session=False))
+        return max(result.rowcount or 0, 0)
+
     async def heads(self, now: datetime, limit: int) -> list[OutboxRow]:
         """The first undelivered message of each chat, when it may be (re)tried now.
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PendingReportRow
@@ -150,3 +150,24 @@ class PendingReportRepository:
         result = await self.session.execute(
             statement.execution_options(synchronize_session=False))  # type: ignore[attr-defined]
         return (result.rowcount or 0) == 1
+
+    # -- held for the admins (the reporter was over the limit) -----------------------------
+
+    async def held(self, *, user_id: int | None = None,
+                   limit: int = 500) -> list[PendingReportRow]:
+        """Reports held for the admins, oldest first (one reporter's, or everyone's)."""
+        query = select(PendingReportRow).where(PendingReportRow.status == "held")
+        if user_id is not None:
+            query = query.where(PendingReportRow.user_id == user_id)
+        query = query.order_by(PendingReportRow.held_at, PendingReportRow.id).limit(limit)
+        if self.dialect == "postgresql":
+            query = query.with_for_update()
+        return list((await self.session.execute(query)).scalars())
+
+    async def hold_list_counts(self, hold_list: int) -> dict[str, int]:
+        """How the reports of one list of held reports stand: held, filed, dismissed."""
+        found = await self.session.execute(
+            select(PendingReportRow.status, func.count(PendingReportRow.id))
+            .where(PendingReportRow.hold_list == hold_list)
+            .group_by(PendingReportRow.status))
+        return {str(status): int(count) for status, count in found.all()}

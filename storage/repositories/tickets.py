@@ -211,6 +211,13 @@ class TicketRepository:
             query = query.with_for_update(skip_locked=True)
         return list((await self.session.execute(query)).scalars())
 
+    async def reported_by(self, user_id: int, since: datetime) -> list[datetime]:
+        """When the person's tickets since `since` were reported (the per-reporter limit)."""
+        found = await self.session.execute(
+            select(TicketRow.reported_at)
+            .where(TicketRow.reporter_id == user_id, TicketRow.reported_at >= since))
+        return list(found.scalars())
+
     async def count(self) -> int:
         return int((await self.session.execute(select(func.count(TicketRow.id)))).scalar_one())
 
