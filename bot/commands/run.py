@@ -30,21 +30,37 @@ def run_bot(args: argparse.Namespace) -> int:
 
         log.info("no Telegram token configured: starting the sandbox")
         return serve_sandbox(settings, argparse.Namespace(listen=None, open_browser=False))
-    asyncio.run(serve(settings))
-    return 0
+    return asyncio.run(serve(settings))
 
 
-async def serve(settings: Settings) -> None:
+async def serve(settings: Settings) -> int:
+    """Run until SIGTERM/SIGINT (exit 0), or until the bot finds it cannot recover (exit 70,
+    so that systemd or Kubernetes starts it afresh)."""
     from bot.app import App
+    from bot.health.supervisor import EXIT_UNRECOVERABLE
 
     app = App(settings)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
-    await app.start()
     try:
-        await stop.wait()
+        await app.start()
+    except Exception:
+        log.exception("the bot could not start")
+        await app.stop()
+        return 1
+    try:
+        stopped = asyncio.ensure_future(stop.wait())
+        fatal = asyncio.ensure_future(app.fatal.wait())
+        await asyncio.wait({stopped, fatal}, return_when=asyncio.FIRST_COMPLETED)
+        stopped.cancel()
+        fatal.cancel()
+        if app.fatal.is_set():
+            log.critical("ending the process", extra={"reason": app.supervisor.fatal_reason,
+                                                      "exit_status": EXIT_UNRECOVERABLE})
+            return EXIT_UNRECOVERABLE
         log.info("stopping: finishing the work in hand")
+        return 0
     finally:
         await app.stop()

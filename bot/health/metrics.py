@@ -53,8 +53,9 @@ class Metrics(Telemetry):
                                      registry=r, buckets=RETRY_AFTER_BUCKETS)
         self.escalations = Counter("liaison_escalations_sent",
                                    "Escalation and reminder notices delivered", registry=r)
+        # "name", not "job": Prometheus sets "job" and "instance" on every target itself.
         self.job_runs = Counter("liaison_job_runs", "Scheduled job runs, by outcome",
-                                ["job", "outcome"], registry=r)
+                                ["name", "outcome"], registry=r)
         self.restarts = Counter("liaison_task_restarts",
                                 "Background tasks that died and were started again", ["task"],
                                 registry=r)

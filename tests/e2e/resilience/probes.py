@@ -22,6 +22,13 @@ async def readiness(app: App) -> tuple[int, dict[str, Any]]:
         return answer.status, await answer.json()
 
 
+async def family_names(app: App) -> set[str]:
+    """The names of every metric family /metrics declares, with or without samples."""
+    async with aiohttp.ClientSession() as http, http.get(health_url(app, "/metrics")) as answer:
+        body = await answer.text()
+    return {family.name for family in text_string_to_metric_families(body)}
+
+
 async def scrape(app: App) -> dict[str, dict[tuple[tuple[str, str], ...], float]]:
     """Every sample of /metrics, parsed by Prometheus' own parser: name → labels → value."""
     async with aiohttp.ClientSession() as http, http.get(health_url(app, "/metrics")) as answer:

@@ -43,6 +43,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+@pytest.mark.slow
 async def test_outage_in_polling_mode(pg_outage, database_url, tmp_path, clock):
     harness = Harness(database_url, tmp_path, clock, health=dict(FAST_HEALTH))
     await harness.start()
@@ -52,6 +53,7 @@ async def test_outage_in_polling_mode(pg_outage, database_url, tmp_path, clock):
         await harness.stop()
 
 
+@pytest.mark.slow
 async def test_outage_in_webhook_mode(pg_outage, database_url, tmp_path, clock):
     port = free_port()
     harness = Harness(database_url, tmp_path, clock, health=dict(FAST_HEALTH), telegram={
