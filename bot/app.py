@@ -186,6 +186,8 @@ class App:
             self.poller = PollingReceiver(self.bot, self.uows, self.timer, self._stored,
                                           poll_timeout=telegram.poll_timeout_s,
                                           guard=self.watch, telemetry=self.metrics)
+            # Telegram just answered deleteWebhook; a failing getUpdates says otherwise later.
+            self.poller.connected = True
             self._spawn(self.poller.run, "polling")
 
     def _serve_health(self) -> None:

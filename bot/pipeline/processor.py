@@ -114,7 +114,9 @@ class InboxProcessor:
                     # Not the update's fault: nothing was committed, and it is handled from
                     # the start once the database is back (the worker's loop retries).
                     raise
-                self.telemetry.handled(_kind_of(event), time.perf_counter() - started, False)
+                # A rule the request broke is a handled update, answered with the reason.
+                self.telemetry.handled(_kind_of(event), time.perf_counter() - started,
+                                       isinstance(error, DomainError))
                 if isinstance(error, StaleTicket | IntegrityError):
                     log.info("concurrent change, handling again",
                              extra={"update_id": update_id, "error": type(error).__name__})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy.exc import OperationalError
 
 from tests.e2e.harness import GROUP, Harness
 from tests.e2e.resilience.probes import eventually, readiness, scrape, value
@@ -58,3 +59,27 @@ async def test_a_killed_task_is_restarted_not_lost(database_url, tmp_path, clock
         assert status == 200, body
     finally:
         await harness.stop()
+
+
+async def test_the_poller_rides_out_a_database_error_while_storing(liaison: Harness,
+                                                                   monkeypatch):
+    """Polling ended for good when storing a batch failed: the store was outside its try."""
+    import bot.telegram.receiver as receiver
+
+    real_store = receiver.store
+    failures = 0
+
+    async def failing_store(*args, **kwargs):
+        nonlocal failures
+        if failures < 2:
+            failures += 1
+            raise OperationalError("INSERT INTO inbox", None,
+                                   ConnectionRefusedError("the database is away"))
+        return await real_store(*args, **kwargs)
+
+    monkeypatch.setattr(receiver, "store", failing_store)
+    report = await liaison.server.post_venue(GROUP, 3001, 39.9215, 116.4712, "路面鼓包", "东湖路")
+    await liaison.settle()
+    assert failures == 2
+    assert liaison.replies_to(GROUP, report.message_id)
+    assert liaison.app.supervisor.states["polling"].restarts == 0, "retried, not restarted"
