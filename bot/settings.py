@@ -207,6 +207,11 @@ class CategoryEntry(_Section):
     resolve_hours: float = Field(168, gt=0)
 
 
+# Given when the configuration has no "other" category: reports that match no keyword get it
+# and, unless a department takes it, go to the fallback department.
+OTHER = CategoryEntry(id="other", name="其他", name_en="Other")
+
+
 class PlaceEntry(_Section):
     """A named spot riders know (a warm station, a gate); offered when picking a location."""
 
@@ -258,6 +263,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Settings:
+        if all(c.id != OTHER.id for c in self.categories):
+            # Reports that match no keyword need somewhere to go.
+            self.categories = [*self.categories, OTHER.model_copy()]
         category_ids = [c.id for c in self.categories]
         _unique(category_ids, "categories", "id")
         _unique([d.id for d in self.departments], "departments", "id")
@@ -272,8 +280,6 @@ class Settings(BaseSettings):
         fallback = self.routing.fallback_department
         if fallback and fallback not in {d.id for d in self.departments}:
             raise ValueError(f"routing.fallback_department: unknown department {fallback!r}")
-        if "other" not in known and self.categories:
-            raise ValueError("categories: an 'other' category is required for unmatched reports")
         return self
 
     # -- lookups used across the app ---------------------------------------------------
@@ -371,7 +377,7 @@ def _explain(problem: Any, message: str) -> str:
     given = problem.get("input")
     if problem.get("type") == "missing":
         return "required"
-    if isinstance(given, (str, int, float)):
+    if isinstance(given, (str, int, float)) and repr(given) not in message:
         return f"{message} (got {given!r})"
     return message
 

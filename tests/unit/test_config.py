@@ -118,3 +118,29 @@ def test_config_path_resolution(tmp_path, monkeypatch):
     monkeypatch.setenv("LIAISON_CONFIG", "/etc/liaison.toml")
     assert config_path(None) == Path("/etc/liaison.toml")
     assert config_path("x.toml") == Path("x.toml")
+
+
+def test_a_bad_timezone_is_named_once(tmp_path, capsys):
+    path = broken(tmp_path, 'timezone = "Asia/Shanghai"', 'timezone = "Asia/Shangai"')
+    code, _, err = run_check(path, capsys)
+    assert code == 2
+    assert err.count("Asia/Shangai") == 1, err
+
+
+def test_other_is_built_in_when_not_configured(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "bot/sample/areas/", str(ROOT / "bot/sample/areas") + "/")
+    start = text.index('id = "other"')
+    block_start = text.rindex("[[categories]]", 0, start)
+    block_end = text.find("[[", start)
+    text = text[:block_start] + (text[block_end:] if block_end >= 0 else "")
+    text = text.replace('categories = ["road", "other"]', 'categories = ["road"]')
+    assert 'id = "other"' not in text
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    settings = load_settings(path)
+    other = settings.category("other")
+    assert other is not None
+    assert (other.name, other.name_en) == ("其他", "Other")
+    assert other.keywords == []
+    assert [c.id for c in settings.categories][-1] == "other"
