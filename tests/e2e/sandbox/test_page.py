@@ -95,6 +95,11 @@ async def confirm_and_rate_as_rider(page: Page) -> None:
     await page.click(f"[data-chat-id='{GROUP}']")
     await expect(card(page).locator(".text")).to_contain_text(
         status_is(TEXTS("status.closed")), timeout=WAIT_MS)
+    # Answered: the group's copy of the question keeps no buttons.
+    asked = page.locator("li.message.bot", has_text=re.compile(r"#0001 \S+ · [^\n]* · 用时"))
+    await expect(asked).to_have_count(1, timeout=WAIT_MS)
+    await expect(asked).to_contain_text(TEXTS("rating.satisfied"), timeout=WAIT_MS)
+    await expect(asked.locator(".keyboard")).to_have_count(0, timeout=WAIT_MS)
 
 
 async def test_report_acknowledge_and_resolve_on_the_page(browser, sandbox, artifacts):
