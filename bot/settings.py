@@ -117,6 +117,9 @@ class IntakeSection(_Section):
     pair_window_minutes: int = Field(10, ge=1, le=24 * 60)
     duplicate_radius_m: float = Field(50, ge=0, le=5000)
     album_window_seconds: float = Field(2.0, gt=0, le=60)
+    # How long after the first piece of a report the bot waits for the rest (the location a
+    # rider is about to send) before asking for it.
+    grace_seconds: float = Field(20, ge=0, le=600)
 
 
 class RoutingSection(_Section):

@@ -33,7 +33,8 @@ def _answer(ctx: Context, chat: Chat, message_id: int | None, text: str,
                       **options))
 
 
-def ask_for_location(ctx: Context, row: PendingReportRow, report: PendingReport) -> None:
+def ask_for_location(ctx: Context, row: PendingReportRow, report: PendingReport, *,
+                     ref: str | None = None) -> None:
     chat = chat_of(row)
     texts = texts_in(ctx, chat, reporter_person(report))
     minutes = ctx.services.settings.intake.pair_window_minutes
@@ -41,11 +42,21 @@ def ask_for_location(ctx: Context, row: PendingReportRow, report: PendingReport)
         # The share-location button only exists in private chats.
         _answer(ctx, chat, report.shown_message_id,
                 texts("intake.ask_location_private", minutes=minutes),
-                request_location=texts("intake.share_location_button"))
+                request_location=texts("intake.share_location_button"), ref=ref)
     else:
         text = texts("intake.ask_location_group", minutes=minutes)
-        _answer(ctx, chat, report.shown_message_id, text, merge_line=text)
-    row.asked = True
+        _answer(ctx, chat, report.shown_message_id, text, merge_line=text, ref=ref)
+
+
+async def ask_for_content(ctx: Context, row: PendingReportRow, report: PendingReport, *,
+                          ref: str | None = None) -> None:
+    """A location on its own: it arrived, and a photo or a few words would make it a report."""
+    chat = chat_of(row)
+    texts = texts_in(ctx, chat, reporter_person(report))
+    minutes = ctx.services.settings.intake.pair_window_minutes
+    key = "intake.ask_content_private" if chat.is_private else "intake.ask_content_group"
+    text = texts(key, minutes=minutes)
+    _answer(ctx, chat, report.shown_message_id, text, merge_line=text, ref=ref)
 
 
 def tell_expired(ctx: Context, row: PendingReportRow, report: PendingReport) -> None:
