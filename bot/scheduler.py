@@ -31,6 +31,7 @@ from apscheduler.events import (
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 
 from domain.clock import Clock
 from handlers import registry
@@ -203,6 +204,12 @@ class _CountingScheduler(BackgroundScheduler):
             self.rounds_started += 1
         try:
             return super()._process_jobs()  # type: ignore[no-any-return]
+        except JobLookupError:
+            if self.state != STATE_STOPPED:
+                raise
+            # Shut down in mid-round: removing a wake-up that just ran finds the scheduler
+            # stopped and raises; the thread is ending anyway.
+            return None
         finally:
             with self._counter_lock:
                 self.rounds_completed += 1

@@ -225,6 +225,47 @@ class PlaceEntry(_Section):
     kind: str = "place"
 
 
+class StationEntry(_Section):
+    """A warm station (暖心驿站) riders can find with /stations."""
+
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    address: str = ""
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    # What the coordinates were read off: GPS and foreign maps give WGS-84, maps in mainland
+    # China (Amap, Tencent, Baidu's GCJ mode) give GCJ-02.
+    datum: Literal["wgs84", "gcj02"] = "wgs84"
+    facilities: list[str] = []
+    hours: str = "24h"
+    contact: str = ""
+
+    @field_validator("facilities")
+    @classmethod
+    def _known_facilities(cls, value: list[str]) -> list[str]:
+        from handlers.stations.vocabulary import facility_id
+
+        found = []
+        for given in value:
+            known = facility_id(given)
+            if known is None:
+                raise ValueError(f"unknown facility {given!r}")
+            if known not in found:
+                found.append(known)
+        return found
+
+    @field_validator("hours")
+    @classmethod
+    def _readable_hours(cls, value: str) -> str:
+        from domain.opening_hours import HoursError, OpeningHours
+
+        try:
+            OpeningHours.parse(value)
+        except HoursError as error:
+            raise ValueError(str(error)) from None
+        return value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="LIAISON_",
@@ -249,6 +290,7 @@ class Settings(BaseSettings):
     departments: list[DepartmentEntry] = []
     categories: list[CategoryEntry] = []
     places: list[PlaceEntry] = []
+    stations: list[StationEntry] = []
     # Where the file came from: relative area paths are read from its folder.
     source: Path | None = Field(default=None, exclude=True)
 

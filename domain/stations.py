@@ -1,0 +1,108 @@
+"""Warm stations (暖心驿站): rest stops for riders, couriers and street cleaners, and the
+nearest ones to a point.
+
+Pure: the stations come from the configuration; `StationIndex.nearest` answers with the
+closest few by great-circle distance. Positions are WGS-84, as Telegram sends them; stations
+read off a Chinese map (GCJ-02) are converted once, by `to_wgs84`, when the index is built.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+import numpy as np
+import prcoords
+
+from domain.geo import haversine_m
+from domain.opening_hours import OpeningHours
+
+# The fixed vocabulary of what a station offers, with its icon; names are in the catalogs
+# (`stations.facility.<id>`).
+FACILITY_ICONS: dict[str, str] = {
+    "charging": "🔌",
+    "water": "🚰",
+    "microwave": "🍱",
+    "air_conditioning": "❄️",
+    "heating": "🔥",
+    "first_aid": "🩹",
+    "toolbox": "🧰",
+    "toilet": "🚻",
+    "rest": "🪑",
+    "wifi": "📶",
+    "umbrella": "☂️",
+}
+FACILITIES = tuple(FACILITY_ICONS)
+
+
+class Datum(StrEnum):
+    WGS84 = "wgs84"
+    GCJ02 = "gcj02"
+
+
+def to_wgs84(lat: float, lon: float, datum: Datum | str) -> tuple[float, float]:
+    """A position in WGS-84. GCJ-02 (what maps in mainland China show) is shifted back by
+    the published formula; outside China the two datums are the same."""
+    if Datum(datum) is Datum.WGS84:
+        return lat, lon
+    point = prcoords.Coords(lat, lon)
+    if not prcoords.sanity_in_china_p(point):
+        return lat, lon
+    shifted = prcoords.gcj_wgs_bored(point, False)
+    return float(shifted.lat), float(shifted.lon)
+
+
+@dataclass(frozen=True)
+class Station:
+    name: str
+    lat: float
+    lon: float
+    hours: OpeningHours
+    facilities: tuple[str, ...] = ()
+    name_en: str = ""
+    address: str = ""
+    contact: str = ""
+
+    def display_name(self, lang: str) -> str:
+        return self.name if lang == "zh" or not self.name_en else self.name_en
+
+
+@dataclass(frozen=True)
+class Nearby:
+    station: Station
+    distance_m: float
+
+
+class StationIndex:
+    """The stations, ready for "which are nearest to here?".
+
+    Distances to every station are computed at once on arrays (about 10 µs per thousand
+    stations), so the answer needs no spatial tree and stays exact however the stations are
+    spread; only the few nearest are then measured again one by one.
+    """
+
+    def __init__(self, stations: Sequence[Station]) -> None:
+        self.stations = tuple(stations)
+        self._lat = np.radians(np.array([s.lat for s in self.stations], dtype=float))
+        self._lon = np.radians(np.array([s.lon for s in self.stations], dtype=float))
+        self._cos_lat = np.cos(self._lat)
+
+    def __len__(self) -> int:
+        return len(self.stations)
+
+    def nearest(self, lat: float, lon: float, count: int = 3) -> list[Nearby]:
+        if not self.stations or count <= 0:
+            return []
+        phi, lam = math.radians(lat), math.radians(lon)
+        # Haversine on the whole array: the squared chord, monotonic in the distance.
+        chord = (np.sin((self._lat - phi) / 2) ** 2
+                 + math.cos(phi) * self._cos_lat * np.sin((self._lon - lam) / 2) ** 2)
+        count = min(count, len(self.stations))
+        picked = np.argpartition(chord, count - 1)[:count] if count < len(chord) \
+            else np.arange(len(chord))
+        found = [Nearby(self.stations[i], haversine_m(lat, lon, self.stations[i].lat,
+                                                      self.stations[i].lon))
+                 for i in picked.tolist()]
+        return sorted(found, key=lambda near: (near.distance_m, near.station.name))
