@@ -78,16 +78,17 @@ class Nearby:
 class StationIndex:
     """The stations, ready for "which are nearest to here?".
 
-    Distances to every station are computed at once on arrays (about 10 µs per thousand
-    stations), so the answer needs no spatial tree and stays exact however the stations are
-    spread; only the few nearest are then measured again one by one.
+    Each station is kept as a point on the unit sphere; the nearest stations to a place are
+    those whose points have the largest dot product with its point, so one matrix-vector
+    product over all stations (tens of microseconds for ten thousand) finds them exactly,
+    however they are spread, with no spatial tree to build or keep. Only the few found are
+    then measured in metres.
     """
 
     def __init__(self, stations: Sequence[Station]) -> None:
         self.stations = tuple(stations)
-        self._lat = np.radians(np.array([s.lat for s in self.stations], dtype=float))
-        self._lon = np.radians(np.array([s.lon for s in self.stations], dtype=float))
-        self._cos_lat = np.cos(self._lat)
+        self._points = np.array([_unit(s.lat, s.lon) for s in self.stations],
+                                dtype=float).reshape(-1, 3)
 
     def __len__(self) -> int:
         return len(self.stations)
@@ -95,14 +96,18 @@ class StationIndex:
     def nearest(self, lat: float, lon: float, count: int = 3) -> list[Nearby]:
         if not self.stations or count <= 0:
             return []
-        phi, lam = math.radians(lat), math.radians(lon)
-        # Haversine on the whole array: the squared chord, monotonic in the distance.
-        chord = (np.sin((self._lat - phi) / 2) ** 2
-                 + math.cos(phi) * self._cos_lat * np.sin((self._lon - lam) / 2) ** 2)
+        closeness = self._points @ np.array(_unit(lat, lon))
         count = min(count, len(self.stations))
-        picked = np.argpartition(chord, count - 1)[:count] if count < len(chord) \
-            else np.arange(len(chord))
+        if count < len(self.stations):
+            picked = np.argpartition(-closeness, count - 1)[:count].tolist()
+        else:
+            picked = list(range(len(self.stations)))
         found = [Nearby(self.stations[i], haversine_m(lat, lon, self.stations[i].lat,
                                                       self.stations[i].lon))
-                 for i in picked.tolist()]
+                 for i in picked]
         return sorted(found, key=lambda near: (near.distance_m, near.station.name))
+
+
+def _unit(lat: float, lon: float) -> tuple[float, float, float]:
+    phi, lam = math.radians(lat), math.radians(lon)
+    return (math.cos(phi) * math.cos(lam), math.cos(phi) * math.sin(lam), math.sin(phi))
