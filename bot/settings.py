@@ -158,6 +158,8 @@ class AdminsSection(_Section):
 class SandboxSection(_Section):
     listen: str = "127.0.0.1:8080"
     api_listen: str = "127.0.0.1:0"
+    # Where the sandbox keeps its database and photos between runs (`--fresh` starts over).
+    data_dir: Path = Path("liaison-sandbox")
 
     @field_validator("listen", "api_listen")
     @classmethod
