@@ -15,6 +15,7 @@ from bot.sandbox.pictures import road_bulge
 from handlers import registry
 from handlers.texts import Texts
 from tests.e2e.harness import GROUP, ROADS_CHAT, ROADS_STAFF
+from tests.e2e.sandbox.glyphs import boxes
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +47,14 @@ async def open_page(browser, url: str) -> Page:
     await page.goto(url, wait_until="domcontentloaded")
     await page.wait_for_selector("body[data-ready=true]", timeout=WAIT_MS)
     return page
+
+
+async def no_boxes(page: Page) -> None:
+    """No character on the page is drawn as a box (a font without it): every element's own
+    text, the header, the chat list, the help, the messages and the buttons."""
+    await page.evaluate("document.fonts.ready")
+    found = await boxes(page, "body *:not(script):not(style):not(option)")
+    assert found == [], "\n".join(found)
 
 
 async def report_as_rider(page: Page) -> None:
@@ -104,6 +113,7 @@ async def confirm_and_rate_as_rider(page: Page) -> None:
 
 async def test_report_acknowledge_and_resolve_on_the_page(browser, sandbox, artifacts):
     page = await open_page(browser, sandbox.page_url)
+    await no_boxes(page)
     await report_as_rider(page)
     await expect(card(page).locator(".text")).to_contain_text(
         status_is(TEXTS("status.assigned")), timeout=WAIT_MS)
@@ -119,6 +129,7 @@ async def test_report_acknowledge_and_resolve_on_the_page(browser, sandbox, arti
         if TEXTS.has("verify.fixed"):
             await confirm_and_rate_as_rider(page)
     await page.evaluate("document.fonts.ready")  # the picture shows the page as it settles
+    await no_boxes(page)
     await page.screenshot(path=artifacts / "sandbox-group.png")
 
     await page.click(f"[data-chat-id='{ROADS_CHAT}']")
