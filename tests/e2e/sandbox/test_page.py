@@ -57,6 +57,23 @@ async def no_boxes(page: Page) -> None:
     assert found == [], "\n".join(found)
 
 
+def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+async def toasts_leave_the_composer_free(page: Page) -> None:
+    """The bot's answer to a press shows as a toast: never over the message box or Send, and
+    gone after a few seconds."""
+    toast = page.locator(".toast").first
+    await expect(toast).to_be_visible(timeout=WAIT_MS)
+    composer = await page.locator("#composer").bounding_box()
+    for box in [await t.bounding_box() for t in await page.locator(".toast").all()]:
+        assert box is not None and composer is not None
+        assert not overlap(box, composer), f"a toast {box} covers the composer {composer}"
+    await expect(page.locator(".toast")).to_have_count(0, timeout=WAIT_MS)
+
+
 async def report_as_rider(page: Page) -> None:
     await page.set_input_files("#photo-input", files=[
         {"name": "bulge.jpg", "mimeType": "image/jpeg", "buffer": road_bulge()}])
@@ -123,6 +140,7 @@ async def test_report_acknowledge_and_resolve_on_the_page(browser, sandbox, arti
     await card(page).get_by_role("button", name=TEXTS("button.acknowledge")).click()
     await expect(card(page).locator(".text")).to_contain_text(
         status_is(TEXTS("status.acknowledged")), timeout=WAIT_MS)
+    await toasts_leave_the_composer_free(page)
 
     if "resolve" in registry.COMMANDS:  # the staff workflow is installed
         await resolve_as_staff(page)
