@@ -67,7 +67,8 @@ def render_digest(figures: Figures, heading: str, naming: Naming) -> str:
     period = naming.period(figures.period, figures.as_of)
     if figures.is_empty:
         # Of a period that has ended, only its end is known to have had nothing waiting.
-        key = "digest.empty_past" if figures.as_of >= figures.period.end else "digest.empty"
+        key = "digest.empty" if figures.as_of < figures.period.end else (
+            "digest.empty_past_day" if figures.period.days == 1 else "digest.empty_past")
         return t(key, scope=scope, period=period)
     total = figures.total
     lines = [
