@@ -10,9 +10,9 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import shutil
 import signal
 import sys
-import shutil
 import webbrowser
 from pathlib import Path
 from typing import Any
