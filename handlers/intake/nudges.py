@@ -38,8 +38,10 @@ async def wait_or_ask(ctx: Context, row: PendingReportRow, report: PendingReport
         return
     due = row.started_at + timedelta(seconds=ctx.services.settings.intake.grace_seconds)
     if not settled or ctx.now < due:
-        row.settle_at = due
-        ctx.wake_at(due)
+        # Past the grace period already (a backlog, a file read late): settle now, under a
+        # new moment, since the settle job's event for an earlier one may have come and gone.
+        row.settle_at = max(due, ctx.now)
+        ctx.wake_at(row.settle_at)
         return
     if wanted == "location":
         ask_for_location(ctx, row, report, ref=ask_ref(row))
