@@ -1,6 +1,7 @@
-"""`python -m benchmarks [NAME ...] [--quick]`: run the benchmarks and print one table.
+"""`python -m benchmarks [NAME ...] [--quick] [--clean]`: run the benchmarks and print one table.
 
-Each module in SUITES defines `async def run(quick: bool) -> list[Row]`.
+Each module in SUITES defines `async def run(quick: bool) -> list[Row]`. The large databases
+they build are kept in a cache folder (see `benchmarks/cache.py`); `--clean` removes it.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ import importlib
 import sys
 import time
 
+from benchmarks import cache
 from benchmarks.table import Row, render
 
-SUITES = ("transport", "intake", "digest")
+SUITES = ("transport", "intake", "digest", "stations")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -21,7 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("names", nargs="*", help=f"suites to run (default: all of {SUITES})")
     parser.add_argument("--quick", action="store_true",
                         help="smaller sizes, for a smoke run")
+    parser.add_argument("--clean", action="store_true",
+                        help=f"remove the cached databases ({cache.folder()}) and exit")
     args = parser.parse_args(argv)
+    if args.clean:
+        where, freed = cache.clean()
+        print(f"removed the benchmark cache {where} ({freed / 1e6:,.0f} MB freed)")
+        return 0
     rows: list[Row] = []
     for name in args.names or SUITES:
         try:

@@ -1,7 +1,8 @@
 """The digest on a large database: 1M tickets with their events (100k with --quick).
 
 The SQLite file is built with INSERT … SELECT over a recursive CTE (indexes dropped during the
-load, then rebuilt) and cached under /tmp by size, so reruns skip the build. The digest is timed
+load, then rebuilt) and kept in the benchmarks' cache folder (`benchmarks/cache.py`) by size,
+so reruns skip the build. The digest is timed
 through the real code path (figures, text, chart, outbox rows, in a unit of work that is rolled
 back), beside the bare aggregate SQL it ran, replayed on a plain sqlite3 connection.
 """
@@ -24,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import event
 
+from benchmarks import cache
 from benchmarks.table import PeakMemory, Row
 from bot.settings import SAMPLE_CONFIG, load_settings
 from domain.clock import FakeClock
@@ -166,8 +168,12 @@ def bare_sql_seconds(path: Path, queries: list[tuple[str, Any]], repeats: int) -
         connection.close()
 
 
+def database_path(size: int) -> Path:
+    return cache.path(f"liaison-bench-digest-{size}-v{BUILD_VERSION}.db")
+
+
 def database(size: int) -> tuple[Path, bool]:
-    path = Path(tempfile.gettempdir()) / f"liaison-bench-digest-{size}-v{BUILD_VERSION}.db"
+    path = database_path(size)
     if path.exists():
         return path, False
     partial = path.with_suffix(f".{os.getpid()}.partial")

@@ -3,7 +3,8 @@
 1. The duplicate lookup intake makes for every report (`filing.open_duplicate`: the geohash
    range scans of `find_open_nearby`, then distances) on SQLite files of 10k, 100k and 1M
    tickets, bulk-inserted (not through the bot) over a 75 km² district, 5 % of them open.
-   The files are cached under /tmp by size, so reruns skip the build.
+   The files are kept in the benchmarks' cache folder (`benchmarks/cache.py`) by size, so
+   reruns skip the build.
 2. End-to-end intake: riders post reports (a photo, then a location) into the group on the
    local Bot API server; measured from the first post until every ticket is committed with
    its card in the outbox. Beside it, on the same server in the same run, a bare aiogram bot
@@ -30,6 +31,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Message as TgMessage
 from sqlalchemy import select
 
+from benchmarks import cache
 from benchmarks.table import Row, latencies_ms
 from bot.app import build_router
 from bot.settings import SAMPLE_CONFIG, load_settings
@@ -96,8 +98,12 @@ async def lookup_row(size: int, lookups: int) -> Row:
                notes=f"{found} of {len(samples)} found an open duplicate within 50 m; {how}")
 
 
+def tickets_database_path(size: int) -> Path:
+    return cache.path(f"liaison-intake-bench-v{BUILD_VERSION}-{size}.db")
+
+
 def tickets_database(size: int) -> tuple[Path, bool]:
-    path = Path(tempfile.gettempdir()) / f"liaison-intake-bench-v{BUILD_VERSION}-{size}.db"
+    path = tickets_database_path(size)
     if path.exists():
         return path, False
     partial = path.with_suffix(".partial")

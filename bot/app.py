@@ -43,6 +43,7 @@ from handlers.outbound import SendText
 from handlers.router import load_features
 from handlers.routing.areas import DepartmentScope, Router, load_area
 from handlers.services import PeopleService, Services
+from handlers.stations.directory import build_index
 from handlers.texts import Texts
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
@@ -106,7 +107,8 @@ class App:
         self.directory = Directory(settings)
         self.media = MediaStore(settings.media.dir)
         self.services = Services(settings=settings, areas=build_router(settings),
-                                 media=self.media, people=PeopleService())
+                                 media=self.media, people=PeopleService(),
+                                 stations=build_index(settings))
         self.core = Core(self.clock, self.directory, self.services)
         self.texts = Texts(settings.bot.language)
 

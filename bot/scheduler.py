@@ -31,6 +31,7 @@ from apscheduler.events import (
 from apscheduler.jobstores.base import JobLookupError
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
 
 from bot.pipeline.telemetry import SILENT, Telemetry
 from bot.pipeline.trouble import UNGUARDED, Guard, pause
@@ -237,6 +238,10 @@ class _CountingScheduler(BackgroundScheduler):
         try:
             wait: float | None = super()._process_jobs()
         except Exception as error:
+            if isinstance(error, JobLookupError) and self.state == STATE_STOPPED:
+                # Shut down in mid-round: removing a wake-up that just ran finds the
+                # scheduler stopped and raises; the thread is ending anyway.
+                return None
             self._failures += 1
             self._guard.failed("scheduler", error)
             wait = self._guard.backoff.delay(self._failures)

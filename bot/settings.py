@@ -128,6 +128,9 @@ class IntakeSection(_Section):
     # them reports are held for the admins. 0 turns the limit off. Staff and admins are exempt.
     reporter_limit_per_hour: float = Field(20, ge=0)
     reporter_burst: int = Field(10, ge=1)
+    # How long after the first piece of a report the bot waits for the rest (the location a
+    # rider is about to send) before asking for it.
+    grace_seconds: float = Field(20, ge=0, le=600)
 
 
 class HealthSection(_Section):
@@ -198,6 +201,8 @@ class AdminsSection(_Section):
 class SandboxSection(_Section):
     listen: str = "127.0.0.1:8080"
     api_listen: str = "127.0.0.1:0"
+    # Where the sandbox keeps its database and photos between runs (`--fresh` starts over).
+    data_dir: Path = Path("liaison-sandbox")
 
     @field_validator("listen", "api_listen")
     @classmethod
@@ -250,6 +255,11 @@ class CategoryEntry(_Section):
     resolve_hours: float = Field(168, gt=0)
 
 
+# Given when the configuration has no "other" category: reports that match no keyword get it
+# and, unless a department takes it, go to the fallback department.
+OTHER = CategoryEntry(id="other", name="其他", name_en="Other")
+
+
 class PlaceEntry(_Section):
     """A named spot riders know (a warm station, a gate); offered when picking a location."""
 
@@ -258,6 +268,47 @@ class PlaceEntry(_Section):
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
     kind: str = "place"
+
+
+class StationEntry(_Section):
+    """A warm station (暖心驿站) riders can find with /stations."""
+
+    name: str = Field(min_length=1)
+    name_en: str = ""
+    address: str = ""
+    lat: float = Field(ge=-90, le=90)
+    lon: float = Field(ge=-180, le=180)
+    # What the coordinates were read off: GPS and foreign maps give WGS-84, maps in mainland
+    # China (Amap, Tencent, Baidu's GCJ mode) give GCJ-02.
+    datum: Literal["wgs84", "gcj02"] = "wgs84"
+    facilities: list[str] = []
+    hours: str = "24h"
+    contact: str = ""
+
+    @field_validator("facilities")
+    @classmethod
+    def _known_facilities(cls, value: list[str]) -> list[str]:
+        from handlers.stations.vocabulary import facility_id
+
+        found = []
+        for given in value:
+            known = facility_id(given)
+            if known is None:
+                raise ValueError(f"unknown facility {given!r}")
+            if known not in found:
+                found.append(known)
+        return found
+
+    @field_validator("hours")
+    @classmethod
+    def _readable_hours(cls, value: str) -> str:
+        from domain.opening_hours import HoursError, OpeningHours
+
+        try:
+            OpeningHours.parse(value)
+        except HoursError as error:
+            raise ValueError(str(error)) from None
+        return value
 
 
 class Settings(BaseSettings):
@@ -286,6 +337,7 @@ class Settings(BaseSettings):
     departments: list[DepartmentEntry] = []
     categories: list[CategoryEntry] = []
     places: list[PlaceEntry] = []
+    stations: list[StationEntry] = []
     # Where the file came from: relative area paths are read from its folder.
     source: Path | None = Field(default=None, exclude=True)
 
@@ -303,6 +355,9 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _cross_references(self) -> Settings:
+        if all(c.id != OTHER.id for c in self.categories):
+            # Reports that match no keyword need somewhere to go.
+            self.categories = [*self.categories, OTHER.model_copy()]
         category_ids = [c.id for c in self.categories]
         _unique(category_ids, "categories", "id")
         _unique([d.id for d in self.departments], "departments", "id")
@@ -317,8 +372,6 @@ class Settings(BaseSettings):
         fallback = self.routing.fallback_department
         if fallback and fallback not in {d.id for d in self.departments}:
             raise ValueError(f"routing.fallback_department: unknown department {fallback!r}")
-        if "other" not in known and self.categories:
-            raise ValueError("categories: an 'other' category is required for unmatched reports")
         return self
 
     # -- lookups used across the app ---------------------------------------------------
@@ -416,7 +469,7 @@ def _explain(problem: Any, message: str) -> str:
     given = problem.get("input")
     if problem.get("type") == "missing":
         return "required"
-    if isinstance(given, (str, int, float)):
+    if isinstance(given, (str, int, float)) and repr(given) not in message:
         return f"{message} (got {given!r})"
     return message
 

@@ -96,6 +96,19 @@ class EditCaption:
 
 
 @dataclass(frozen=True)
+class DeleteMessage:
+    """Remove a message the bot sent that no longer applies (a request already answered).
+    Where the platform cannot delete, or the message is gone, nothing happens."""
+
+    kind: ClassVar[str] = "delete_message"
+    target: Target
+
+    @property
+    def chat_id(self) -> int:
+        return self.target.chat_id
+
+
+@dataclass(frozen=True)
 class AnswerButton:
     kind: ClassVar[str] = "answer_button"
     callback_id: str
@@ -105,10 +118,11 @@ class AnswerButton:
     chat_id: int = field(default=0)
 
 
-Outgoing = SendText | SendPhoto | SendDocument | EditText | EditCaption | AnswerButton
+Outgoing = (SendText | SendPhoto | SendDocument | EditText | EditCaption | DeleteMessage
+            | AnswerButton)
 KINDS: dict[str, type[Any]] = {
     cls.kind: cls for cls in (SendText, SendPhoto, SendDocument, EditText, EditCaption,
-                              AnswerButton)
+                              DeleteMessage, AnswerButton)
 }
 
 
@@ -174,6 +188,8 @@ class MessengerPort(Protocol):
     async def edit_text(self, message: EditText, message_id: int) -> None: ...
 
     async def edit_caption(self, message: EditCaption, message_id: int) -> None: ...
+
+    async def delete_message(self, message: DeleteMessage, message_id: int) -> None: ...
 
     async def answer_button(self, message: AnswerButton) -> None: ...
 

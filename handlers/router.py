@@ -14,6 +14,8 @@ log = logging.getLogger(__name__)
 # Feature modules register their commands, buttons and message handlers on import.
 FEATURES = (
     "handlers.common",
+    # Before intake: 「附近驿站」 and the location it asked for are not report pieces.
+    "handlers.stations.handlers",
     "handlers.intake.handlers",
     "handlers.intake.buttons",
     "handlers.intake.jobs",

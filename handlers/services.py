@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from domain.stations import StationIndex
 from handlers.inbound import Person
 
 if TYPE_CHECKING:
@@ -32,3 +33,4 @@ class Services:
     areas: Router
     media: MediaStore
     people: PeopleService
+    stations: StationIndex = field(default_factory=lambda: StationIndex(()))

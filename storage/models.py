@@ -179,7 +179,9 @@ class PendingReportRow(Base):
     user_name: Mapped[str] = mapped_column(String(128))
     started_at: Mapped[datetime] = mapped_column(Instant)
     expires_at: Mapped[datetime] = mapped_column(Instant)
-    # open → filed | expiring → expired | outside | superseded | held → filed | dismissed
+    # open → filed | expiring → expired | outside | superseded | held → filed | dismissed;
+    # a wish for a location that is not a report (the nearest stations): stations →
+    # stations_done
     status: Mapped[str] = mapped_column(String(16), default="open")
     media_group_id: Mapped[str | None] = mapped_column(String(64))
     first_message_id: Mapped[int | None] = mapped_column(BigInteger)

@@ -43,6 +43,9 @@ def summary(settings: Settings) -> str:
     lines.append(f"  categories ({len(settings.categories)}): "
                  + ", ".join(f"{c.id} ({c.ack_minutes} min / {c.resolve_hours:g} h)"
                              for c in settings.categories))
+    if settings.stations:
+        lines.append(f"  stations ({len(settings.stations)}): "
+                     + ", ".join(f"{s.name} ({s.hours})" for s in settings.stations))
     if settings.routing.fallback_department:
         lines.append(f"  fallback department: {settings.routing.fallback_department}")
     return "\n".join(lines)

@@ -3,7 +3,8 @@
 Every ticket reported on the days from --from to --to (inclusive, the bot's local days) with
 its fields, and every event of their timelines.
 - xlsx: one workbook, sheets "tickets" and "events" (default file liaison-FROM_TO.xlsx);
-- csv: a directory holding tickets.csv and events.csv (default directory liaison-FROM_TO).
+- csv: with --out NAME.csv, that file and NAME.events.csv beside it; otherwise a directory
+  holding tickets.csv and events.csv (default directory liaison-FROM_TO).
 A progress bar is drawn on stderr when it is a terminal.
 """
 
@@ -22,6 +23,7 @@ from handlers.digest.export import CsvExport, ExportWriter, XlsxExport, write_ex
 from handlers.digest.export_source import export_size
 from handlers.digest.period import Period, PeriodError
 from storage.db import create_engine, session_factory
+from storage.existing import problem_with
 from storage.uow import UnitOfWorkFactory
 
 
@@ -36,7 +38,8 @@ def register(sub: Any) -> None:
                         help="last day, YYYY-MM-DD (included)")
     export.add_argument("--format", choices=("csv", "xlsx"), default="xlsx")
     export.add_argument("--out", metavar="PATH",
-                        help="the workbook (xlsx) or the directory of the two files (csv)")
+                        help="the workbook (xlsx); for csv, the tickets file NAME.csv (events "
+                             "go to NAME.events.csv) or a directory for the two files")
     export.add_argument("--url", help="database URL (default: [database] url of the "
                                       "configuration)")
     export.set_defaults(func=run_export)
@@ -49,13 +52,23 @@ def run_export(args: argparse.Namespace) -> int:
     except PeriodError:
         print("liaison-bot export: --from must not be after --to", file=sys.stderr)
         return 2
+    url = args.url or settings.database.url
+    problem = problem_with(url)
+    if problem is not None:
+        print(f"liaison-bot export: {problem}. Start the bot once (liaison-bot run) to make "
+              f"one, or name yours with --url or [database] url.", file=sys.stderr)
+        return 2
     out = Path(args.out or f"liaison-{args.first.isoformat()}_{args.last.isoformat()}"
                + (".xlsx" if args.format == "xlsx" else ""))
     writer: ExportWriter = XlsxExport(out) if args.format == "xlsx" else CsvExport(out)
-    url = args.url or settings.database.url
     tickets, events = asyncio.run(_export(url, period, settings.bot.tz, writer))
-    print(f"exported {tickets} tickets and {events} events to {out}")
+    where = " and ".join(str(path) for path in writer.paths)
+    print(f"exported {_count(tickets, 'ticket')} and {_count(events, 'event')} to {where}")
     return 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 async def _export(url: str, period: Period, tz: Any, writer: ExportWriter) -> tuple[int, int]:

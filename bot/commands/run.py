@@ -29,7 +29,8 @@ def run_bot(args: argparse.Namespace) -> int:
         from bot.commands.sandbox import serve_sandbox
 
         log.info("no Telegram token configured: starting the sandbox")
-        return serve_sandbox(settings, argparse.Namespace(listen=None, open_browser=False))
+        return serve_sandbox(settings, argparse.Namespace(listen=None, open_browser=False,
+                                                          fresh=False, data_dir=None))
     return asyncio.run(serve(settings))
 
 

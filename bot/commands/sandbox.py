@@ -10,9 +10,11 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import shutil
 import signal
 import sys
 import webbrowser
+from pathlib import Path
 from typing import Any
 
 from bot.logging_setup import configure_logging
@@ -32,8 +34,14 @@ def register(sub: Any) -> None:
                          help="address of the page (default: sandbox.listen, 127.0.0.1:8080)")
     sandbox.add_argument("--open", dest="open_browser", action="store_true",
                          help="open the page in the default browser")
+    sandbox.add_argument("--data-dir", metavar="DIR", type=Path,
+                         help="where the database and photos are kept between runs "
+                              "(default: sandbox.data_dir, ./liaison-sandbox)")
+    sandbox.add_argument("--fresh", action="store_true",
+                         help="start over: remove the database and photos kept from earlier "
+                              "runs first")
     sandbox.add_argument("--database", metavar="URL",
-                         help="database to use instead of a temporary SQLite file (the "
+                         help="database to use instead of the one in the data folder (the "
                               "simulated chats still start empty each time)")
     sandbox.set_defaults(func=run_sandbox)
 
@@ -64,8 +72,11 @@ def serve_sandbox(settings: Settings, args: argparse.Namespace) -> int:
 async def _serve(settings: Settings, args: argparse.Namespace) -> None:
     from bot.sandbox import Sandbox
 
+    data_dir = getattr(args, "data_dir", None) or settings.sandbox.data_dir
+    if getattr(args, "fresh", False):
+        forget(data_dir)
     sandbox = Sandbox(settings, listen=getattr(args, "listen", None),
-                      database_url=getattr(args, "database", None))
+                      database_url=getattr(args, "database", None), data_dir=data_dir)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -81,6 +92,15 @@ async def _serve(settings: Settings, args: argparse.Namespace) -> None:
         await sandbox.stop()
 
 
+def forget(data_dir: Path) -> None:
+    """Remove what earlier runs kept in the data folder (only the files the sandbox made)."""
+    from bot.sandbox.session import DATABASE_FILE
+
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        (data_dir / f"{DATABASE_FILE}{suffix}").unlink(missing_ok=True)
+    shutil.rmtree(data_dir / "media", ignore_errors=True)
+
+
 def banner(sandbox: Any) -> str:
     texts = Texts(sandbox.settings.bot.language)
     lines = ["", texts("sandbox.banner.title"),
@@ -88,9 +108,15 @@ def banner(sandbox: Any) -> str:
     wanted = sandbox.listen
     if sandbox.page_url and not sandbox.page_url.endswith(":" + wanted.rsplit(":", 1)[-1]):
         lines.append(texts("sandbox.banner.port_moved", wanted=wanted, url=sandbox.page_url))
-    lines += [texts("sandbox.banner.api", url=sandbox.server.base_url),
-              texts("sandbox.banner.database_temporary", path=sandbox.temporary_database)
-              if sandbox.temporary_database else
-              texts("sandbox.banner.database", database=sandbox.database_label),
-              texts("sandbox.banner.stop"), ""]
+    lines.append(texts("sandbox.banner.api", url=sandbox.server.base_url))
+    kept = sandbox.kept_database
+    if sandbox.temporary_database:
+        lines.append(texts("sandbox.banner.database_temporary", path=sandbox.temporary_database))
+    elif kept is not None:
+        lines.append(texts("sandbox.banner.database_kept", path=kept,
+                           tickets=sandbox.earlier.tickets))
+        lines.append(texts("sandbox.banner.export", url=f"sqlite+aiosqlite:///{kept}"))
+    else:
+        lines.append(texts("sandbox.banner.database", database=sandbox.database_label))
+    lines += [texts("sandbox.banner.stop"), ""]
     return "\n".join(lines)

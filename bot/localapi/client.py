@@ -56,7 +56,8 @@ class ClientApi(PeopleActions):
         if chat_id >= 0:
             raise ValueError("group chat ids are negative")
         chat = ChatRecord(
-            chat_id, "supergroup" if supergroup else "group", title=title, username=username
+            chat_id, "supergroup" if supergroup else "group", title=title, username=username,
+            next_message_id=self.world.first_message_id(chat_id),
         )
         chat.members[self.world.bot.id] = people.checked_status(bot_status)
         for user_id, status in (members or {}).items():

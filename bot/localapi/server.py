@@ -50,6 +50,7 @@ class LocalBotApi(ClientApi):
         webhook_retry_initial: float = 0.5,
         webhook_retry_max: float = 10.0,
         first_update_id: int = 1,
+        message_id_floors: dict[int, int] | None = None,
     ) -> None:
         self.token = token
         self.host = host
@@ -61,6 +62,7 @@ class LocalBotApi(ClientApi):
             can_join_groups=can_join_groups,
             can_read_all_group_messages=can_read_all_group_messages,
             updates=UpdateQueue(first_update_id),
+            message_id_floors=dict(message_id_floors or {}),
         )
         self.flood = FloodGate(limits or FloodLimits())
         self.faults = FaultInjector(faults or FaultPlan())

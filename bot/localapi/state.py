@@ -50,6 +50,12 @@ class World:
     bot_actions: list[BotAction] = field(default_factory=list)
     requests_by_method: Counter[str] = field(default_factory=Counter)
     _callback_ids: Any = field(default_factory=lambda: itertools.count(1))
+    # Chats number their messages after these: a server started again for a bot whose
+    # database remembers messages from an earlier server must not reuse their ids.
+    message_id_floors: dict[int, int] = field(default_factory=dict)
+
+    def first_message_id(self, chat_id: int) -> int:
+        return self.message_id_floors.get(chat_id, 0) + 1
 
     def now(self) -> int:
         return int(self.clock.now().timestamp())
@@ -77,6 +83,7 @@ class World:
                 username=user.username,
                 first_name=user.first_name,
                 last_name=user.last_name,
+                next_message_id=self.first_message_id(user.id),
             )
             chat.members = {user.id: "member", self.bot.id: "member"}
             self.chats[user.id] = chat

@@ -9,6 +9,7 @@ from pathlib import Path
 from handlers.media import MEDIA_PREFIX, MediaStore
 from handlers.outbound import (
     AnswerButton,
+    DeleteMessage,
     EditCaption,
     EditText,
     MessengerPort,
@@ -80,6 +81,10 @@ async def deliver_once(port: MessengerPort, media: MediaStore, job: Job) -> int 
             assert job.edit_id is not None
             await port.edit_caption(message, job.edit_id)
             return job.edit_id
+        case DeleteMessage():
+            assert job.edit_id is not None
+            await port.delete_message(message, job.edit_id)
+            return None
         case AnswerButton():
             await port.answer_button(message)
             return None

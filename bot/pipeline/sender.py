@@ -20,6 +20,7 @@ from domain.clock import Clock
 from handlers.media import MediaStore
 from handlers.outbound import (
     AnswerButton,
+    DeleteMessage,
     EditCaption,
     EditText,
     MessengerPort,
@@ -208,9 +209,9 @@ class OutboxSender:
         if message_id is None and target.ref is not None:
             found = await uow.refs.resolve(target.ref)
             message_id = found.message_id if found else None
-        if isinstance(message, EditText | EditCaption):
+        if isinstance(message, EditText | EditCaption | DeleteMessage):
             if message_id is None:
-                # The message was merged into another or never delivered: nothing to edit.
+                # The message was merged into another or never delivered: nothing to change.
                 await uow.outbox.mark_sent([job.row.id], None, now, status="skipped")
                 return False
             job.edit_id = message_id

@@ -1,9 +1,11 @@
 """`Sandbox`: the local Bot API server, the production bot against it, and the page.
 
 The bot runs through exactly the code it runs in production (aiogram over HTTP, the database,
-the scheduler); only the Bot API address and the token differ. The data lives in a temporary
-folder unless a database is given, because the local server forgets its chats on exit and a
-kept database would point at messages that no longer exist.
+the scheduler); only the Bot API address and the token differ. The data lives in `data_dir`
+(the command's default: ./liaison-sandbox, kept between runs so that what was tried can be
+exported and counted) or, without one, in a temporary folder removed on exit (tests, the
+demo). The simulated chats start empty each time; the database remembers the earlier runs,
+and the new server numbers its updates and messages after theirs (`continuity.py`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy.engine import make_url
 from bot.app import App
 from bot.localapi import FloodLimits, LocalBotApi
 from bot.sandbox.cast import Cast
+from bot.sandbox.continuity import IdsInUse, ids_in_use
 from bot.sandbox.scene import greet, populate
 from bot.sandbox.web import build_page_app, start_site
 from bot.settings import RateLimits, Settings, split_listen
@@ -33,19 +36,25 @@ FAST_SERVER = FloodLimits(per_chat_per_second=1000, per_group_per_minute=60000,
 FAST_BOT = RateLimits(per_chat_interval_s=0.001, group_per_minute=50000, global_per_second=5000)
 
 
+DATABASE_FILE = "liaison.db"
+
+
 def new_token() -> str:
     return f"{secrets.randbelow(10**9) + 7 * 10**9}:{secrets.token_urlsafe(27)}"
 
 
 class Sandbox:
     def __init__(self, settings: Settings, *, listen: str | None = None,
-                 database_url: str | None = None, clock: Clock | None = None,
+                 database_url: str | None = None, data_dir: Path | None = None,
+                 clock: Clock | None = None,
                  fast: bool = False, page: bool = True) -> None:
         self.base_settings = settings
         self.listen = listen or settings.sandbox.listen
         # The default page address may be taken; an address the user chose may not.
         self.listen_fallback = listen is None
         self.database_url = database_url
+        self.data_dir = data_dir
+        self.earlier = IdsInUse()
         self.clock = clock
         self.fast = fast
         self.with_page = page
@@ -59,14 +68,18 @@ class Sandbox:
 
     async def start(self) -> Sandbox:
         host, port = split_listen(self.base_settings.sandbox.api_listen)
+        database_url, media_dir = self._storage()
+        self.earlier = await ids_in_use(database_url)
         self.server = LocalBotApi(
             token=self.token, clock=self.clock, host=host, port=port,
             limits=FAST_SERVER if self.fast else FloodLimits(),
             bot_username="liaison_sandbox_bot", bot_first_name="Liaison",
-            can_read_all_group_messages=False)
+            can_read_all_group_messages=False,
+            first_update_id=self.earlier.last_update_id + 1,
+            message_id_floors=self.earlier.last_message_ids)
         await self.server.start()
         populate(self.server, self.cast, self.base_settings.bot.language)
-        self.settings = self._bot_settings(self.server.base_url)
+        self.settings = self._bot_settings(self.server.base_url, database_url, media_dir)
         self.app = App(self.settings, clock=self.clock)
         await self.app.start()
         await greet(self.server, self.cast)
@@ -77,11 +90,18 @@ class Sandbox:
                                                                self.listen_fallback)
         return self
 
-    def _bot_settings(self, api_base_url: str) -> Settings:
+    def _storage(self) -> tuple[str, Path]:
+        """The database URL and media folder: in the data folder, else a temporary one."""
+        if self.data_dir is not None:
+            folder = self.data_dir
+            folder.mkdir(parents=True, exist_ok=True)
+        else:
+            self.workdir = folder = Path(tempfile.mkdtemp(prefix="liaison-sandbox-"))
+        url = self.database_url or f"sqlite+aiosqlite:///{folder.resolve() / DATABASE_FILE}"
+        return url, folder / "media"
+
+    def _bot_settings(self, api_base_url: str, database_url: str, media_dir: Path) -> Settings:
         base = self.base_settings
-        self.workdir = Path(tempfile.mkdtemp(prefix="liaison-sandbox-"))
-        database_url = self.database_url or f"sqlite+aiosqlite:///{self.workdir}/liaison.db"
-        media_dir = self.workdir / "media"
         limits = FAST_BOT if self.fast else base.telegram.limits
         telegram = base.telegram.model_copy(update={
             "token": SecretStr(self.token), "api_base_url": api_base_url, "mode": "polling",
@@ -98,7 +118,14 @@ class Sandbox:
     def temporary_database(self) -> Path | None:
         """The SQLite file made for this run (removed on exit), if no database was given."""
         if self.database_url is None and self.workdir is not None:
-            return self.workdir / "liaison.db"
+            return self.workdir / DATABASE_FILE
+        return None
+
+    @property
+    def kept_database(self) -> Path | None:
+        """The SQLite file in the data folder, kept after the run."""
+        if self.database_url is None and self.data_dir is not None:
+            return (self.data_dir / DATABASE_FILE).resolve()
         return None
 
     @property

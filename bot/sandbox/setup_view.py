@@ -13,6 +13,7 @@ from typing import Any
 from bot.localapi import LocalBotApi
 from bot.sandbox.cast import Cast
 from bot.settings import Settings
+from handlers.stations.directory import build_index
 
 JSON = dict[str, Any]
 
@@ -38,10 +39,21 @@ def setup_document(server: LocalBotApi, cast: Cast, settings: Settings) -> JSON:
         "chats": [{"id": c.id, "title": c.title, "kind": c.kind,
                    "department_id": c.department_id, "digest_as": c.digest_as}
                   for c in cast.chats],
-        "places": [place.model_dump() for place in settings.places],
+        "places": places(settings),
         "areas": areas(settings),
         "tiles": OSM_TILES,
     }
+
+
+def places(settings: Settings) -> list[JSON]:
+    """The places riders know, and every warm station (by its WGS-84 position)."""
+    found = [place.model_dump() for place in settings.places]
+    known = {place["name"] for place in found}
+    for station in build_index(settings).stations:
+        if station.name not in known:
+            found.append({"name": station.name, "name_en": station.name_en, "lat": station.lat,
+                          "lon": station.lon, "kind": "warm_station"})
+    return found
 
 
 def areas(settings: Settings) -> list[JSON]:

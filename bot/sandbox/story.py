@@ -22,6 +22,7 @@ from handlers.texts import Texts
 
 STORY_START = datetime(2026, 6, 1, 4, 0, tzinfo=UTC)  # 12:00 in Beijing, a Monday
 BULGE_AT = (39.9207, 116.4731)  # a street in Donghu
+RIDER_ON_THE_WAY = (39.9228, 116.4722)  # a few streets on, after the digest
 REPORT_CAPTION = "东湖路这里路面鼓起一个大包，像是货车压出来的，电动车骑过去很危险"
 RESOLVE_NOTE = "已铣刨重铺，路面恢复平整"
 
@@ -88,7 +89,8 @@ class Story:
         say(self.texts("sandbox.demo.clock_note"))
         steps = (("report", self.report), ("route", self.route),
                  ("acknowledge", self.acknowledge), ("resolve", self.resolve),
-                 ("confirm", self.confirm), ("rate", self.rate), ("digest", self.digest))
+                 ("confirm", self.confirm), ("rate", self.rate), ("digest", self.digest),
+                 ("stations", self.stations))
         result = self.result = DemoResult(self.transcript.lines)
         for name, step in steps:
             try:
@@ -186,6 +188,23 @@ class Story:
         if not any(span in (m.text or m.caption or "") for m in replies):
             raise StepFailed(f"the digest does not show {span!r}: "
                              f"{self.bot_said(self.group, after=mark)}")
+
+    async def stations(self) -> None:
+        """On the way on, the rider asks the bot privately for the nearest warm station."""
+        if not self.sandbox.settings.stations:
+            return
+        await self.pass_time(timedelta(minutes=2))
+        mark = self.server.mark()
+        self.server.open_private_chat(self.rider.id)
+        await self.server.post_location(self.rider.id, self.rider.id, *RIDER_ON_THE_WAY)
+        await self.server.post_text(self.rider.id, self.rider.id, self.texts("stations.words")
+                                    .split("|")[0])
+        await self.sandbox.settle()
+        title = self.texts("stations.title")
+        if not any(title in (m.text or "") for m in self.server.bot_messages(self.rider.id)
+                   if m.changed_seq > mark):
+            raise StepFailed(f"no warm stations were offered: "
+                             f"{self.bot_said(self.rider.id, after=mark)}")
 
     # -- helpers ---------------------------------------------------------------------------
 

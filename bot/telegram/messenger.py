@@ -35,6 +35,7 @@ from aiogram.types import (
 
 from handlers.outbound import (
     AnswerButton,
+    DeleteMessage,
     EditCaption,
     EditText,
     Keyboard,
@@ -49,6 +50,9 @@ from handlers.outbound import (
 )
 
 T = TypeVar("T")
+# The message acted on is not there (any more), or too old to delete: nothing left to do.
+_GONE = ("message to edit not found", "message to be replied not found",
+         "message to delete not found", "message can't be deleted")
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
@@ -103,6 +107,11 @@ class TelegramMessenger:
             reply_markup=_inline(message.buttons), request_timeout=self.timeout,
         ))
 
+    async def delete_message(self, message: DeleteMessage, message_id: int) -> None:
+        await self._call(lambda: self.bot.delete_message(
+            chat_id=message.chat_id, message_id=message_id, request_timeout=self.timeout,
+        ))
+
     async def answer_button(self, message: AnswerButton) -> None:
         await self._call(lambda: self.bot.answer_callback_query(
             callback_query_id=message.callback_id, text=message.text or None,
@@ -128,7 +137,7 @@ class TelegramMessenger:
             text = error.message.lower()
             if "message is not modified" in text:
                 raise NotModified(error.message) from error
-            if "message to edit not found" in text or "message to be replied not found" in text:
+            if any(gone in text for gone in _GONE):
                 raise TargetGone(error.message) from error
             raise PermanentFailure(error.message) from error
         except (TelegramForbiddenError, TelegramNotFound) as error:

@@ -10,11 +10,12 @@ from handlers import registry
 from handlers.context import Context
 from handlers.digest.delivery import send_chart, send_figures
 from handlers.digest.export import XlsxExport, write_export
+from handlers.digest.now import gather_today, render_today
 from handlers.digest.period import Period, PeriodError, parse_period, yesterday
 from handlers.digest.render import Naming
 from handlers.digest.scope import Scope, scope_of_chat, scope_of_person
 from handlers.inbound import Message
-from handlers.outbound import SendDocument, Target
+from handlers.outbound import SendDocument, SendText, Target
 from handlers.texts import Texts
 
 DefaultPeriod = Callable[[datetime, tzinfo], Period]
@@ -28,6 +29,11 @@ async def on_digest(message: Message, ctx: Context) -> None:
     scope, period, texts = request
     figures = await send_figures(ctx, message.chat.id, scope, period, period.kind.value, texts,
                                  reply_to=_thread(message))
+    if figures.as_of < ctx.now:
+        # A past period (yesterday, by default): what happened since is in none of it.
+        today = await gather_today(ctx.uow, scope, ctx.now, ctx.directory.tz)
+        naming = Naming(ctx.directory, texts, ctx.directory.tz, ctx.now)
+        ctx.send(SendText(chat_id=message.chat.id, text=render_today(today, naming)))
     if not figures.is_empty:
         await send_chart(ctx, message.chat.id, scope, figures.as_of, texts)
 

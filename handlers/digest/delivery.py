@@ -25,7 +25,7 @@ from handlers.tickets.formatting import duration
 async def send_figures(ctx: Context, chat_id: int, scope: Scope, period: Period, heading: str,
                        texts: Texts, reply_to: Target | None = None) -> Figures:
     figures = await gather(ctx.uow, scope, period, ctx.now)
-    naming = Naming(ctx.directory, texts, ctx.directory.tz)
+    naming = Naming(ctx.directory, texts, ctx.directory.tz, ctx.now)
     for index, piece in enumerate(split_message(render_digest(figures, heading, naming))):
         ctx.send(SendText(chat_id=chat_id, text=piece, reply_to=reply_to if index == 0 else None))
     return figures

@@ -2,8 +2,9 @@
 
 - xlsx: one workbook with a sheet "tickets" and a sheet "events" (continued in "events 2"…
   past a sheet's row limit). Times are the bot's local time (Excel has no time zones).
-- csv: a directory with tickets.csv and events.csv, UTF-8 with a byte-order mark so that
-  spreadsheet programs read Chinese right. Times are ISO 8601 with their UTC offset.
+- csv: tickets.csv and events.csv in a directory, or NAME.csv and NAME.events.csv when given
+  a file name; UTF-8 with a byte-order mark so that spreadsheet programs read Chinese right.
+  Times are ISO 8601 with their UTC offset.
 The column names are the stored field names, the same in every language.
 """
 
@@ -39,6 +40,11 @@ class ExportWriter(Protocol):
 
     def close(self) -> None: ...
 
+    @property
+    def paths(self) -> list[Path]:
+        """The files written (for telling the user where they are)."""
+        ...
+
 
 async def write_export(uow: UnitOfWork, period: Period, tz: tzinfo, writer: ExportWriter,
                        progress: Callable[[int], None] | None = None) -> ExportSize:
@@ -58,17 +64,28 @@ async def write_export(uow: UnitOfWork, period: Period, tz: tzinfo, writer: Expo
 
 
 class CsvExport:
-    def __init__(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
-        self.directory = directory
+    """`out` ending in .csv names the tickets file, the events going beside it as
+    NAME.events.csv; any other `out` is a directory for tickets.csv and events.csv."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.as_file = out.suffix.lower() == ".csv"
+        (out.parent if self.as_file else out).mkdir(parents=True, exist_ok=True)
         self.files: list[IO[str]] = []
+        self.paths: list[Path] = []
 
     def path(self, name: str) -> Path:
-        return self.directory / f"{name}.csv"
+        if not self.as_file:
+            return self.out / f"{name}.csv"
+        if name == "tickets":
+            return self.out
+        return self.out.with_name(f"{self.out.stem}.{name}.csv")
 
     def sheet(self, name: str, header: Sequence[str]) -> WriteRow:
-        handle = self.path(name).open("w", encoding="utf-8-sig", newline="")
+        path = self.path(name)
+        handle = path.open("w", encoding="utf-8-sig", newline="")
         self.files.append(handle)
+        self.paths.append(path)
         writer = csv.writer(handle)
         writer.writerow(header)
         return lambda row: writer.writerow([_csv_value(v) for v in row])
@@ -82,6 +99,7 @@ class XlsxExport:
     def __init__(self, target: Path | IO[bytes]) -> None:
         self.target = target
         self.book = Workbook(write_only=True)
+        self.paths: list[Path] = [target] if isinstance(target, Path) else []
 
     def sheet(self, name: str, header: Sequence[str]) -> WriteRow:
         return _RollingSheet(self.book, name, header)

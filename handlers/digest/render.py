@@ -20,10 +20,14 @@ TELEGRAM_LIMIT = 4096
 class Naming:
     """Names of scopes, departments, categories and periods as people read them."""
 
-    def __init__(self, directory: Directory, texts: Texts, tz: tzinfo) -> None:
+    def __init__(self, directory: Directory, texts: Texts, tz: tzinfo,
+                 now: datetime | None = None) -> None:
         self.directory = directory
         self.texts = texts
         self.tz = tz
+        # When given, a period that was yesterday says so: a digest read at noon is easily
+        # taken for today's.
+        self.now = now
 
     def scope(self, scope: Scope) -> str:
         if scope.chat_id is not None:
@@ -48,6 +52,8 @@ class Naming:
         text = self.day(period.first_day)
         if period.last_day != period.first_day:
             text = self.texts("digest.days", first=text, last=self.day(period.last_day))
+        elif self.now is not None and is_yesterday(period.first_day, self.now, self.tz):
+            text = self.texts("digest.yesterday", day=text)
         if as_of < period.end:
             text = self.texts("digest.until", period=text,
                               time=f"{as_of.astimezone(self.tz):%H:%M}")
@@ -60,7 +66,10 @@ def render_digest(figures: Figures, heading: str, naming: Naming) -> str:
     scope = naming.scope(figures.scope)
     period = naming.period(figures.period, figures.as_of)
     if figures.is_empty:
-        return t("digest.empty", scope=scope, period=period)
+        # Of a period that has ended, only its end is known to have had nothing waiting.
+        key = "digest.empty" if figures.as_of < figures.period.end else (
+            "digest.empty_past_day" if figures.period.days == 1 else "digest.empty_past")
+        return t(key, scope=scope, period=period)
     total = figures.total
     lines = [
         t(f"digest.heading_{heading}", scope=scope, period=period),
@@ -82,6 +91,10 @@ def render_digest(figures: Figures, heading: str, naming: Naming) -> str:
             for r in figures.top_reporters)
         lines += ["", t("digest.thanks", names=names)]
     return "\n".join(lines)
+
+
+def is_yesterday(day: date, now: datetime, tz: tzinfo) -> bool:
+    return day == now.astimezone(tz).date() - timedelta(days=1)
 
 
 def percent(ratio: Ratio, t: Texts) -> str:

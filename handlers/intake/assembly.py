@@ -62,8 +62,10 @@ async def take(message: Message, ctx: Context) -> bool:
     else:
         report = report_of(row)
     _add_pieces(report, message, ctx)
-    if message.location is not None:
-        row.settle_at = None  # Telegram sends an album before anything sent after it
+    if not message.media_group_id:
+        # Telegram sends an album before anything sent after it; and a new piece ends a
+        # grace period (if the report is still incomplete, `advance` starts it again).
+        row.settle_at = None
     keep(row, report)
     if message.media_group_id:
         _await_album(row, message, ctx)

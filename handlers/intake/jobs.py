@@ -1,4 +1,5 @@
-"""Reports whose time is up: an album that stopped arriving, a window that closed.
+"""Reports whose time is up: an album that stopped arriving, a grace period that ran out
+(the bot may now ask for the missing piece, see `nudges.py`), a window that closed.
 
 The periodic job only notices them: it claims each row with a conditional update and queues
 an internal event, so the work itself happens in the chat's order (a location already
@@ -50,8 +51,8 @@ async def on_album_closed(event: Internal, ctx: Context) -> None:
     if row is None or row.status not in TAKING_PIECES:
         return
     if row.settle_at is not None:
-        return  # more photos came after the claim; a later round closes the album
-    await advance(ctx, row, report_of(row))
+        return  # more pieces came after the claim; a later round settles the report
+    await advance(ctx, row, report_of(row), settled=True)
 
 
 @registry.internal(EXPIRED)

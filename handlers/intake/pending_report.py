@@ -126,6 +126,16 @@ class PendingReport:
         return bool(self.photos or place.is_venue or any(
             t.describes or t.message_id < place.message_id for t in self.texts))
 
+    @property
+    def missing(self) -> str | None:
+        """What to ask for if nothing more comes: "location" for a photo (or a text naming a
+        problem) without one, "content" for a location sent on its own; else None."""
+        if self.files or self.complete:
+            return None
+        if self.place is None:
+            return "location" if self.is_report else None
+        return None if self.has_content else "content"
+
     def description(self, limit: int = DESCRIPTION_LIMIT) -> str:
         return shorten("\n".join(t.text for t in self.texts if t.text.strip()), limit)
 

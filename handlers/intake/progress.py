@@ -6,8 +6,9 @@ from domain.ticket import Actor
 from handlers.context import Context
 from handlers.intake.filing import Draft, file_report
 from handlers.intake.holds import hold_if_over_limit
+from handlers.intake.nudges import wait_or_ask, withdraw
 from handlers.intake.pending_report import PendingReport, PhotoPart
-from handlers.intake.replies import ask_for_location, chat_of, pass_to_admins
+from handlers.intake.replies import chat_of, pass_to_admins
 from handlers.tickets.publish import refresh
 from storage.models import PendingReportRow
 from storage.repositories.pending import TAKING_PIECES
@@ -24,23 +25,27 @@ def keep(row: PendingReportRow, report: PendingReport) -> None:
     row.fetch_file_id = report.files[0].file_id if report.files else None
 
 
-async def advance(ctx: Context, row: PendingReportRow, report: PendingReport) -> None:
+async def advance(ctx: Context, row: PendingReportRow, report: PendingReport, *,
+                  settled: bool = False) -> None:
+    """`settled`: called from the settle job's event, after everything the chat sent before
+    it was handled; only then may the bot ask for a missing piece."""
     if row.status not in TAKING_PIECES:
         return
     if report.files:
         return  # a file is being read; its result moves the report on
     if row.settle_at is not None and row.settle_at > ctx.now:
-        return  # an album is still arriving
+        return  # an album is still arriving, or the grace period runs
     if report.complete:
         await file_pending(ctx, row, report)
-    elif report.is_report and report.place is None and not row.asked:
-        ask_for_location(ctx, row, report)
+    else:
+        await wait_or_ask(ctx, row, report, settled=settled)
 
 
 async def file_pending(ctx: Context, row: PendingReportRow, report: PendingReport) -> None:
     assert report.place is not None
     draft = Draft.from_report(report, chat_of(row))
     row.settle_at = None
+    withdraw(ctx, row)
     if not ctx.services.areas.in_service_area(report.place.lat, report.place.lon):
         pass_to_admins(ctx, draft)
         row.status = "outside"

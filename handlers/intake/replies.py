@@ -9,6 +9,7 @@ from handlers.inbound import Chat, Message, Person
 from handlers.intake.filing import Draft, reporter_person
 from handlers.intake.pending_report import PendingReport
 from handlers.outbound import SendPhoto, SendText, Target
+from handlers.stations.render import nearby_text
 from handlers.texts import Texts
 from storage.models import PendingReportRow
 
@@ -33,7 +34,8 @@ def _answer(ctx: Context, chat: Chat, message_id: int | None, text: str,
                       **options))
 
 
-def ask_for_location(ctx: Context, row: PendingReportRow, report: PendingReport) -> None:
+def ask_for_location(ctx: Context, row: PendingReportRow, report: PendingReport, *,
+                     ref: str | None = None) -> None:
     chat = chat_of(row)
     texts = texts_in(ctx, chat, reporter_person(report))
     minutes = ctx.services.settings.intake.pair_window_minutes
@@ -41,11 +43,31 @@ def ask_for_location(ctx: Context, row: PendingReportRow, report: PendingReport)
         # The share-location button only exists in private chats.
         _answer(ctx, chat, report.shown_message_id,
                 texts("intake.ask_location_private", minutes=minutes),
-                request_location=texts("intake.share_location_button"))
+                request_location=texts("intake.share_location_button"), ref=ref)
     else:
         text = texts("intake.ask_location_group", minutes=minutes)
-        _answer(ctx, chat, report.shown_message_id, text, merge_line=text)
-    row.asked = True
+        _answer(ctx, chat, report.shown_message_id, text, merge_line=text, ref=ref)
+
+
+async def ask_for_content(ctx: Context, row: PendingReportRow, report: PendingReport, *,
+                          ref: str | None = None) -> None:
+    """A location on its own: it arrived, and a photo or a few words would make it a report."""
+    chat = chat_of(row)
+    texts = texts_in(ctx, chat, reporter_person(report))
+    minutes = ctx.services.settings.intake.pair_window_minutes
+    if chat.is_private and report.place is not None:
+        # Alone with the bot, a rider sharing where they are may well want a warm station.
+        now = ctx.now.astimezone(ctx.directory.tz)
+        stations = nearby_text(ctx.services.stations, report.place.lat, report.place.lon,
+                               now, texts)
+        if stations is not None:
+            # Kept when a photo follows: it is an answer, not only a request.
+            text = f"{texts('intake.ask_content_private', minutes=minutes)}\n\n{stations}"
+            _answer(ctx, chat, report.shown_message_id, text)
+            return
+    key = "intake.ask_content_private" if chat.is_private else "intake.ask_content_group"
+    text = texts(key, minutes=minutes)
+    _answer(ctx, chat, report.shown_message_id, text, merge_line=text, ref=ref)
 
 
 def tell_expired(ctx: Context, row: PendingReportRow, report: PendingReport) -> None:

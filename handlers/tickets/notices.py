@@ -13,6 +13,7 @@ from handlers.outbound import SendText, Target
 from handlers.texts import Texts, pick_language
 from handlers.tickets.card import public_first_name
 from handlers.tickets.formatting import duration, local_time
+from handlers.tickets.names import name_list
 from handlers.workflow.schedule import windows_for
 
 # Changes the department hears about even though its own people did not make them.
@@ -127,14 +128,13 @@ def audience(ctx: Context, ticket: Ticket, who: str) -> list[int]:
     return list(department.staff)
 
 
-def notice_header(ctx: Context, ticket: Ticket, event: TicketEvent) -> str:
+async def notice_header(ctx: Context, ticket: Ticket, event: TicketEvent) -> str:
     """The first line of an escalation ("nobody acknowledged it") or reminder ("not resolved
     in time") notice."""
     texts = ctx.texts
     level = int(event.data.get("level", 1))
     who = str(event.data.get("audience", ""))
-    people = "、".join(ctx.directory.person_name(uid, str(uid))
-                      for uid in audience(ctx, ticket, who))
+    people = await name_list(ctx, audience(ctx, ticket, who))
     windows = windows_for(ctx, ticket)
     kind = "escalated" if event.kind == "escalated" else "reminded"
     span = duration(level * (windows.ack if kind == "escalated" else windows.resolve), texts)

@@ -14,6 +14,7 @@ from handlers.context import Context
 from handlers.media import media_ref
 from handlers.outbound import EditCaption, EditText, SendPhoto, SendText, Target
 from handlers.tickets.card import department_card, group_card, public_first_name
+from handlers.tickets.names import name_list
 from handlers.tickets.notices import notice_header, report_thread
 from handlers.workflow.schedule import plan
 
@@ -56,21 +57,18 @@ async def post_new_ticket(ctx: Context, ticket: Ticket, *, photo_file_id: str | 
                          category=ctx.directory.category_name(ticket.category_id, texts.lang),
                          name=public_first_name(ticket.reporter.name)),
     ))
-    announce(ctx, ticket, photo_file_id=photo_file_id, photos=photos)
+    await announce(ctx, ticket, photo_file_id=photo_file_id, photos=photos)
     await plan(ctx, ticket)
 
 
-def mentions(ctx: Context, people: list[int]) -> str:
-    return "、".join(ctx.directory.person_name(uid, str(uid)) for uid in people)
-
-
-def announce(ctx: Context, ticket: Ticket, *, photo_file_id: str | None, photos: int) -> None:
+async def announce(ctx: Context, ticket: Ticket, *, photo_file_id: str | None,
+                   photos: int) -> None:
     """The ticket in its department's chat, with the photo, naming the staff."""
     department = ctx.directory.departments.get(ticket.department_id or "")
     if department is None or department.chat_id is None:
         return
     card = department_card(ticket, ctx, photos=photos,
-                           mentions=mentions(ctx, department.staff))
+                           mentions=await name_list(ctx, list(department.staff)))
     chat_id = department.chat_id
     # When a burst of tickets outruns the chat's pace, announcements are listed in one message
     # instead; each ticket stays one /ticket N away.
@@ -102,7 +100,7 @@ async def announcement_target(ctx: Context, ticket: Ticket) -> Target | None:
     return None
 
 
-def refresh_cards(ctx: Context, ticket: Ticket, *, photos: int = 0) -> None:
+async def refresh_cards(ctx: Context, ticket: Ticket, *, photos: int = 0) -> None:
     """Edit the group card, the department's announcement and the escalation notices since
     the ticket's last assignment to show the ticket as it is now."""
     card = group_card(ticket, ctx, photos=photos)
@@ -116,7 +114,7 @@ def refresh_cards(ctx: Context, ticket: Ticket, *, photos: int = 0) -> None:
         return
     for index, event in notices_since_assignment(ticket):
         ctx.send(EditText(target=Target(chat_id, ref=notice_ref(ticket.number, index)),
-                          text=notice_text(ctx, ticket, event, photos=photos),
+                          text=await notice_text(ctx, ticket, event, photos=photos),
                           buttons=card.buttons))
 
 
@@ -140,8 +138,8 @@ async def hand_over(ctx: Context, ticket: Ticket, previous_chat: int | None) -> 
     first = next((media_ref(p.sha256) if p.sha256 else p.file_id
                   for p in photos if p.kind == "before"), None)
     count = sum(1 for p in photos if p.kind == "before")
-    refresh_cards(ctx, ticket, photos=count)
-    announce(ctx, ticket, photo_file_id=first, photos=count)
+    await refresh_cards(ctx, ticket, photos=count)
+    await announce(ctx, ticket, photo_file_id=first, photos=count)
     if previous_chat is not None and previous_chat != department_chat(ctx, ticket):
         edit_announcement(ctx, ticket, previous_chat, photos=count)
 
@@ -156,9 +154,10 @@ def notices_since_assignment(ticket: Ticket) -> list[tuple[int, TicketEvent]]:
     return found
 
 
-def notice_text(ctx: Context, ticket: Ticket, event: TicketEvent, *, photos: int = 0) -> str:
+async def notice_text(ctx: Context, ticket: Ticket, event: TicketEvent, *,
+                      photos: int = 0) -> str:
     card = department_card(ticket, ctx, photos=photos)
-    return f"{notice_header(ctx, ticket, event)}\n\n{card.text}"
+    return f"{await notice_header(ctx, ticket, event)}\n\n{card.text}"
 
 
 async def before_photo_count(ctx: Context, ticket: Ticket) -> int:
@@ -167,4 +166,4 @@ async def before_photo_count(ctx: Context, ticket: Ticket) -> int:
 
 async def refresh(ctx: Context, ticket: Ticket) -> None:
     """`refresh_cards` with the photo count looked up."""
-    refresh_cards(ctx, ticket, photos=await before_photo_count(ctx, ticket))
+    await refresh_cards(ctx, ticket, photos=await before_photo_count(ctx, ticket))

@@ -64,7 +64,7 @@ async def send_notice(ctx: Context, ticket: Ticket, index: int) -> None:
     to its announcement) and privately to those of them who started the bot."""
     event = ticket.events[index]
     photos = await before_photo_count(ctx, ticket)
-    text = notice_text(ctx, ticket, event, photos=photos)
+    text = await notice_text(ctx, ticket, event, photos=photos)
     buttons = department_card(ticket, ctx, photos=photos).buttons
     chat_id = notice_chat(ctx, ticket)
     if chat_id is not None:

@@ -75,6 +75,21 @@ class PendingReportRepository:
             query = query.with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
 
+    async def waiting_for_location(self, chat_id: int, user_id: int, at: datetime,
+                                   status: str) -> PendingReportRow | None:
+        """The person's newest wish for a location in this chat (a row in `status`, such as
+        a request for the nearest stations) still waiting at `at`."""
+        query = (
+            select(PendingReportRow)
+            .where(PendingReportRow.chat_id == chat_id, PendingReportRow.user_id == user_id,
+                   PendingReportRow.status == status, PendingReportRow.expires_at > at)
+            .order_by(PendingReportRow.id.desc())
+            .limit(1)
+        )
+        if self.dialect == "postgresql":
+            query = query.with_for_update()
+        return (await self.session.execute(query)).scalar_one_or_none()
+
     # -- what scheduled work looks at ------------------------------------------------------
 
     async def expired(self, now: datetime, limit: int = 100) -> list[PendingReportRow]:
@@ -123,6 +138,12 @@ class PendingReportRepository:
             .where(PendingReportRow.id == pending_id, PendingReportRow.status == "open",
                    PendingReportRow.settle_at == settle_at)
             .values(settle_at=None))
+
+    async def settle_wish(self, pending_id: int, waiting: str, answered: str) -> bool:
+        return await self._claim(
+            update(PendingReportRow)
+            .where(PendingReportRow.id == pending_id, PendingReportRow.status == waiting)
+            .values(status=answered))
 
     async def lease_file(self, pending_id: int, file_id: str, until: datetime) -> bool:
         return await self._claim(

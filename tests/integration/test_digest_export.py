@@ -93,3 +93,29 @@ async def test_report_text_is_kept_as_text_in_the_workbook(uows, clock):
     header = [c.value for c in sheet[1]]
     cell = sheet.cell(row=2, column=header.index("description") + 1)
     assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"http://x\") 漏水"
+
+
+async def test_csv_export_to_a_file_name_writes_the_events_beside_it(uows, database_url,
+                                                                    tmp_path, capsys):
+    await build_dataset(uows, FakeClock(local(5, 20, 9)))
+    out = tmp_path / "tickets.csv"
+    code = await asyncio.to_thread(main, ["export", "--from", FROM, "--to", TO, "--format",
+                                          "csv", "--out", str(out), "--url", database_url])
+    assert code == 0
+    assert out.is_file() and (tmp_path / "tickets.events.csv").is_file()
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        assert len(list(csv.DictReader(handle))) == 10
+    with (tmp_path / "tickets.events.csv").open(encoding="utf-8-sig", newline="") as handle:
+        assert len(list(csv.DictReader(handle))) == 42
+    said = capsys.readouterr().out
+    assert str(out) in said and "tickets.events.csv" in said
+
+
+async def test_one_ticket_is_counted_in_the_singular(uows, database_url, tmp_path, capsys):
+    await build_dataset(uows, FakeClock(local(5, 20, 9)))
+    code = await asyncio.to_thread(main, ["export", "--from", "2026-05-20", "--to",
+                                          "2026-05-20", "--out", str(tmp_path / "one.xlsx"),
+                                          "--url", database_url])
+    assert code == 0
+    said = capsys.readouterr().out
+    assert "exported 1 ticket and" in said, said

@@ -220,7 +220,7 @@ async def test_the_same_digest_text_on_every_backend(uows):
     assert sanitation.to_acknowledge == Spread(2, 2250, 2610)
     assert render_digest(sanitation, "day", naming) == SANITATION_DIGEST
     assert render_digest(volunteers, "day", naming) == (
-        "📊 东湖志愿维修队 · 6月1日：没有新报告，也没有待办的工单。")
+        "📊 东湖志愿维修队 · 6月1日：没有新报告，当天结束时没有待办的工单。")
 
 
 async def test_figures_of_a_past_period_do_not_change_later(uows):

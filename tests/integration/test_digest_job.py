@@ -56,7 +56,7 @@ async def test_monday_brings_the_day_and_the_week_once(uows, tmp_path):
     group = await outbox(uows, DONGHU)
     assert [kind for kind, _ in group] == ["send_text", "send_text", "send_photo"]
     day, week, chart = (text for _, text in group)
-    assert day.startswith("📊 东湖社区联络群 · 日报 · 6月7日\n"
+    assert day.startswith("📊 东湖社区联络群 · 日报 · 6月7日（昨天）\n"
                           "新报告 0 · 已受理 0 · 已办结 0 · 在办 2 · 超时 2")
     # The week: #5 #6 #7 #8 #10 #11 reported; #4 #5 #6 #7 acknowledged; #3 #4 #6 #7 resolved;
     # #5 (past its resolution deadline) and #11 (never answered) still open at its end.
@@ -64,8 +64,8 @@ async def test_monday_brings_the_day_and_the_week_once(uows, tmp_path):
                            "新报告 6 · 已受理 4 · 已办结 4 · 在办 2 · 超时 2")
     assert chart.startswith("📈 东湖社区联络群")
     assert await outbox(uows, VOLUNTEERS_CHAT) == [
-        ("send_text", "📊 东湖志愿维修队 · 6月7日：没有新报告，也没有待办的工单。"),
-        ("send_text", "📊 东湖志愿维修队 · 6月1日至6月7日：没有新报告，也没有待办的工单。"),
+        ("send_text", "📊 东湖志愿维修队 · 6月7日（昨天）：没有新报告，当天结束时没有待办的工单。"),
+        ("send_text", "📊 东湖志愿维修队 · 6月1日至6月7日：没有新报告，期末没有待办的工单。"),
     ]
 
 
@@ -73,4 +73,4 @@ async def test_a_weekday_brings_the_day_only(uows, tmp_path):
     await build_dataset(uows, FakeClock(local(5, 20, 9)))
     assert await run_job(uows, tmp_path, local(6, 2, 8, 30)) == 7
     texts = [text for _, text in await outbox(uows, DONGHU)]
-    assert len(texts) == 2 and texts[0].startswith("📊 东湖社区联络群 · 日报 · 6月1日\n")
+    assert len(texts) == 2 and texts[0].startswith("📊 东湖社区联络群 · 日报 · 6月1日（昨天）\n")

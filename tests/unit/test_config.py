@@ -118,3 +118,52 @@ def test_config_path_resolution(tmp_path, monkeypatch):
     monkeypatch.setenv("LIAISON_CONFIG", "/etc/liaison.toml")
     assert config_path(None) == Path("/etc/liaison.toml")
     assert config_path("x.toml") == Path("x.toml")
+
+
+def test_a_bad_timezone_is_named_once(tmp_path, capsys):
+    path = broken(tmp_path, 'timezone = "Asia/Shanghai"', 'timezone = "Asia/Shangai"')
+    code, _, err = run_check(path, capsys)
+    assert code == 2
+    assert err.count("Asia/Shangai") == 1, err
+
+
+def test_other_is_built_in_when_not_configured(tmp_path):
+    text = EXAMPLE.read_text(encoding="utf-8").replace(
+        "bot/sample/areas/", str(ROOT / "bot/sample/areas") + "/")
+    start = text.index('id = "other"')
+    block_start = text.rindex("[[categories]]", 0, start)
+    block_end = text.find("[[", start)
+    text = text[:block_start] + (text[block_end:] if block_end >= 0 else "")
+    text = text.replace('categories = ["road", "other"]', 'categories = ["road"]')
+    assert 'id = "other"' not in text
+    path = tmp_path / "config.toml"
+    path.write_text(text, encoding="utf-8")
+    settings = load_settings(path)
+    other = settings.category("other")
+    assert other is not None
+    assert (other.name, other.name_en) == ("其他", "Other")
+    assert other.keywords == []
+    assert [c.id for c in settings.categories][-1] == "other"
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "problem"),
+    [
+        ('hours = "07:00-22:00"', 'hours = "7 to 10"', "not a time range"),
+        ('facilities = ["充电"', 'facilities = ["sauna"', "unknown facility 'sauna'"),
+        ('datum = "wgs84"', 'datum = "bd09"', "gcj02"),
+        ("lat = 39.9236", "lat = 99.9", "less than or equal to 90"),
+    ],
+)
+def test_a_broken_station_names_its_key(tmp_path, capsys, old, new, problem):
+    code, _, err = run_check(broken(tmp_path, old, new), capsys)
+    assert code == 2
+    [line] = err.strip().splitlines()
+    assert "stations[0]" in line and problem in line, line
+
+
+def test_stations_are_summarised_with_facilities_by_name_or_id(capsys):
+    code, out, _ = run_check(ROOT / "bot/sample/sample.toml", capsys)
+    assert code == 0 and "stations (4): 将台坝河北路暖心驿站 (07:00-22:00)" in out
+    settings = load_settings(ROOT / "bot/sample/sample.toml")
+    assert settings.stations[0].facilities[:3] == ["charging", "water", "microwave"]

@@ -182,3 +182,24 @@ def test_a_message_handled_twice_adds_nothing_twice():
     report.add_photo(PhotoPart("d", "x", 3, from_document=True))
     report.add_file(FilePart("d", "x", 3))
     assert report.files == []
+
+
+def test_what_is_missing():
+    reporter = Reporter(1, "Li")
+    photo = PhotoPart("f", "u", 5)
+    assert PendingReport(reporter, photos=[photo]).missing == "location"
+    assert PendingReport(reporter, texts=[TextPart(1, "路灯不亮", True)]).missing == "location"
+    assert PendingReport(reporter, place=place()).missing == "content"
+    assert PendingReport(reporter, texts=[TextPart(1, "ok")]).missing is None
+    assert PendingReport(reporter, photos=[photo], place=place()).missing is None
+    # "I'm here" after a location is conversation: nothing to ask for.
+    assert PendingReport(reporter, texts=[TextPart(12, "我到了")], place=place(10)).missing is None
+    assert PendingReport(reporter, files=[FilePart("d", "x", 6)]).missing is None
+
+
+@given(reports)
+def test_something_is_missing_only_from_an_incomplete_report(report):
+    if report.missing is not None:
+        assert not report.complete and not report.files
+    if report.missing == "content":
+        assert report.place is not None and not report.has_content

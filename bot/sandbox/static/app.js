@@ -159,7 +159,20 @@ function listen() {
   });
 }
 
+// Chromium keeps the font it chose for text drawn while a web font was still loading, even
+// after it loads: Chinese drawn before the page's CJK font arrived stayed boxes. So the font
+// is loaded before any text is put on the page (it is local, and quick).
+async function loadFonts() {
+  try {
+    await document.fonts.load('16px "Liaison CJK"', "联络群");
+  } catch (error) {
+    console.warn("the CJK font did not load", error);
+  }
+  for (const node of document.querySelectorAll("[data-name]")) node.textContent = node.dataset.name;
+}
+
 async function start() {
+  await loadFonts();
   state.setup = await api("/sandbox/setup.json");
   await loadTexts(remembered("lang") || state.setup.language);
   const people = state.setup.people;

@@ -56,7 +56,7 @@ async def test_the_daily_digest_fires_at_half_past_eight_exactly_once(liaison):
     assert "🙏 感谢报告问题的 小李（1）、老王（1）！" in group_digest
     # A department without tickets hears so in one line, without a chart.
     assert liaison.bot_texts(SANITATION_CHAT)[-1] == (
-        "📊 环卫所 · 6月1日：没有新报告，也没有待办的工单。")
+        "📊 环卫所 · 6月1日（昨天）：没有新报告，当天结束时没有待办的工单。")
 
     # The job runs again (another process, a retry) and the bot restarts at 08:30:
     # nobody gets a second digest.
@@ -123,3 +123,26 @@ async def test_export_sends_a_workbook_to_an_admin(liaison, tmp_path):
     path.write_bytes(liaison.server.world.files.get(document["file_id"]).data)
     book = load_workbook(path, read_only=True)
     assert len(list(book["tickets"].iter_rows())) == 1 + 2
+
+
+async def test_digest_during_the_day_says_which_day_and_what_is_open_now(liaison):
+    """/digest at 13:14 covers yesterday, which was quiet; a ticket reported this morning is
+    open: the reply says which day it covers, today so far, and the ticket open now."""
+    await liaison.report()  # Monday 12:00
+    await liaison.later(timedelta(hours=1, minutes=14))
+    asked = await liaison.server.post_command(GROUP, ROADS_STAFF, "/digest")
+    await liaison.settle()
+    reply = "\n".join(m.text or "" for m in liaison.server.bot_messages(GROUP)
+                      if m.message_id > asked.message_id)
+    assert "5月31日（昨天）" in reply
+    # "Nothing waiting" is said of the end of yesterday only, never of now.
+    assert reply.count("没有待办") == reply.count("当天结束时没有待办") and "没有在办" not in reply
+    assert "今天（截至 13:14）：新报告 1" in reply
+    assert "现在在办 1 个" in reply and "#0001" in reply
+
+
+async def test_the_morning_digest_of_a_quiet_day_speaks_of_that_day_only(liaison):
+    await liaison.later(timedelta(hours=20, minutes=30))  # Tuesday 08:30: Monday was quiet
+    line = liaison.bot_texts(SANITATION_CHAT)[-1]
+    assert line.startswith("📊 环卫所 · 6月1日（昨天）")
+    assert "当天结束时没有待办的工单" in line

@@ -71,6 +71,11 @@ async def later(liaison: Harness, delta: timedelta) -> None:
     await liaison.settle()
 
 
+async def past_grace(liaison: Harness) -> None:
+    """Let the grace period pass: a report still missing a piece is asked for it now."""
+    await later(liaison, timedelta(seconds=liaison.settings.intake.grace_seconds + 1))
+
+
 async def read_files(liaison: Harness, rounds: int = 1) -> None:
     """Let the file reader fetch every file due, then let the bot handle what it found;
     each further round runs later than the reader's retry times.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.e2e.harness import DONGHU, GROUP, RIDER, jpeg
-from tests.e2e.intake.helpers import later, pending, photos, prompts, tickets
+from tests.e2e.intake.helpers import later, past_grace, pending, photos, prompts, tickets
 
 LAT, LON = DONGHU
 
@@ -23,6 +23,8 @@ async def test_an_album_alone_gets_one_request_once_it_is_complete(liaison):
     await liaison.settle()
     assert prompts(liaison) == [], "not while the album may still be arriving"
     await later(liaison, album_window(liaison))
+    assert prompts(liaison) == [], "nor while the location may still come"
+    await past_grace(liaison)
     [prompt] = prompts(liaison)
     assert prompt.reply_to_message_id == album[0].message_id
     await later(liaison, album_window(liaison))
@@ -32,7 +34,7 @@ async def test_an_album_alone_gets_one_request_once_it_is_complete(liaison):
     [ticket] = await tickets(liaison)
     assert ticket.category_id == "sanitation"
     assert len(await photos(liaison, 1)) == 4
-    assert len(prompts(liaison)) == 1
+    assert prompts(liaison) == [], "the answered request is deleted"
 
 
 async def test_location_first_then_an_album_is_one_ticket_with_every_photo(liaison):

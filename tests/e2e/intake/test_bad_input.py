@@ -18,6 +18,7 @@ from tests.e2e.intake.helpers import (
     ZH,
     exif_jpeg,
     opening,
+    past_grace,
     pending,
     prompts,
     read_files,
@@ -179,6 +180,7 @@ async def test_an_edit_before_the_location_is_used(liaison):
     text = await liaison.server.post_text(GROUP, RIDER, "这里有问题")
     await liaison.server.edit_text(GROUP, text.message_id, "这里路灯不亮")
     await liaison.settle()
+    await past_grace(liaison)
     assert len(prompts(liaison)) == 1, "now it names a problem"
     await liaison.server.post_location(GROUP, RIDER, LAT, LON)
     await liaison.settle()

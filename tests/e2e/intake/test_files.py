@@ -11,6 +11,7 @@ from tests.e2e.harness import DONGHU, GROUP, RIDER, jpeg
 from tests.e2e.intake.helpers import (
     download_photos,
     exif_jpeg,
+    past_grace,
     pending,
     prompts,
     read_files,
@@ -29,6 +30,7 @@ async def test_two_readers_at_once_read_each_file_once(liaison):
     await asyncio.gather(*(reader.step() for reader in readers))
     await liaison.settle()
     assert sum(reader.read for reader in readers) + app.document_worker.read == 1
+    await past_grace(liaison)
     assert len(prompts(liaison)) == 1
 
 
@@ -50,6 +52,7 @@ async def test_a_file_that_cannot_be_fetched_still_reaches_the_ticket(liaison):
                                        caption="路面鼓包")
     await read_files(liaison)
     # Refused for good ("too big"): where it was taken is unknown, so the location is asked.
+    await past_grace(liaison)
     assert len(prompts(liaison)) == 1
     await liaison.server.post_location(GROUP, RIDER, LAT, LON)
     await liaison.settle()

@@ -7,7 +7,7 @@ import asyncio
 from datetime import timedelta
 
 from tests.e2e.harness import DONGHU, GROUP, RIDER, RIDER_2, jpeg
-from tests.e2e.intake.helpers import ZH, later, pending, prompts, said, tickets
+from tests.e2e.intake.helpers import ZH, later, past_grace, pending, prompts, said, tickets
 
 LAT, LON = DONGHU
 
@@ -17,6 +17,7 @@ async def test_one_request_however_many_photos(liaison):
     await liaison.server.post_photo(GROUP, RIDER, jpeg((10, 10, 10)))
     await liaison.server.post_photo(GROUP, RIDER, jpeg((20, 20, 20)))
     await liaison.settle()
+    await past_grace(liaison)
     [prompt] = prompts(liaison)
     assert prompt.reply_to_message_id == first.message_id
     assert "📎" in prompt.text  # how to send a location in a group
@@ -130,6 +131,7 @@ async def test_answers_to_others_are_conversation(liaison):
 async def test_a_text_naming_a_problem_gets_the_request(liaison):
     await liaison.server.post_text(GROUP, RIDER, "The streetlight on this corner is broken")
     await liaison.settle()
+    await past_grace(liaison)
     [prompt] = prompts(liaison)
     assert prompt.text == ZH("intake.ask_location_group",
                              minutes=liaison.settings.intake.pair_window_minutes)
@@ -147,6 +149,7 @@ async def test_thanks_to_a_card_is_not_part_of_the_next_report(liaison):
 async def test_an_answer_to_the_location_request_describes_the_report(liaison):
     await liaison.server.post_photo(GROUP, RIDER, jpeg())
     await liaison.settle()
+    await past_grace(liaison)
     [prompt] = prompts(liaison)
     await liaison.server.post_text(GROUP, RIDER, "东门外，井盖松动", reply_to=prompt.message_id)
     await liaison.server.post_location(GROUP, RIDER, LAT, LON)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests.e2e.harness import DONGHU, GROUP, RIDER, jpeg
-from tests.e2e.intake.helpers import EN, later, prompts, said, tickets
+from tests.e2e.intake.helpers import EN, later, past_grace, prompts, said, tickets
 
 LAT, LON = DONGHU
 PHONE = "13812345678"
@@ -34,6 +34,7 @@ async def test_a_private_chat_in_english(liaison):
     liaison.server.open_private_chat(3500)
     await liaison.server.post_photo(3500, 3500, jpeg(), "There is a huge pothole here")
     await liaison.settle()
+    await past_grace(liaison)
     [prompt] = said(liaison, "intake.ask_location_private", 3500, EN)
     minutes = liaison.settings.intake.pair_window_minutes
     assert prompt.text == EN("intake.ask_location_private", minutes=minutes)

@@ -16,17 +16,20 @@ START_WITHIN = 120  # imports and migrations on a busy CI machine
 
 
 async def read_banner(process: asyncio.subprocess.Process) -> tuple[str, list[str]]:
+    """The page's address and the banner's lines, up to its last ("Ctrl+C")."""
     assert process.stdout is not None
     lines: list[str] = []
+    url = None
     while True:
         raw = await process.stdout.readline()
         if not raw:
-            raise AssertionError("the sandbox ended before printing its page:\n"
+            raise AssertionError("the sandbox ended before printing its banner:\n"
                                  + "\n".join(lines))
         lines.append(raw.decode().rstrip())
         found = PAGE_LINE.search(lines[-1])
-        if found:
-            return found.group(1), lines
+        url = url or (found.group(1) if found else None)
+        if url and "Ctrl+C" in lines[-1]:
+            return url, lines
 
 
 async def test_run_without_a_token_starts_the_sandbox(tmp_path: Path):
@@ -40,6 +43,9 @@ async def test_run_without_a_token_starts_the_sandbox(tmp_path: Path):
     try:
         url, lines = await asyncio.wait_for(read_banner(process), START_WITHIN)
         assert any("Liaison" in line for line in lines)
+        kept = tmp_path / "liaison-sandbox" / "liaison.db"
+        assert any(str(kept) in line for line in lines), "the banner says where the data is"
+        assert any("liaison-bot export --url" in line for line in lines)
         async with aiohttp.ClientSession() as session, \
                 session.get(f"{url}/sandbox/setup.json") as response:
             assert response.status == 200
@@ -50,4 +56,6 @@ async def test_run_without_a_token_starts_the_sandbox(tmp_path: Path):
             process.send_signal(signal.SIGTERM)
         code = await asyncio.wait_for(process.wait(), 60)
     assert code == 0
-    assert not os.listdir(tmp_path), "nothing is left behind in the working folder"
+    # What the newcomer did is kept for export and /stats, in one folder, and nothing else.
+    assert os.listdir(tmp_path) == ["liaison-sandbox"]
+    assert (tmp_path / "liaison-sandbox" / "liaison.db").is_file()

@@ -36,5 +36,7 @@ async def test_the_demo_tells_the_story_from_report_to_digest():
     digest = after(lines, "📊 东湖社区联络群 · 日报", after(lines, "/digest", rated))
     after(lines, "办结用时：中位 5 小时 0 分", digest)
     after(lines, "满意率 100%", digest)
+    stations = after(lines, "🏠 离你最近的暖心驿站", after(lines, "小李：附近驿站", digest))
+    after(lines, "将台坝河北路暖心驿站", stations)
     assert lines[-1].startswith("✔")
     assert time.monotonic() - started < 60

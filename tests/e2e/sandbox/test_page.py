@@ -15,6 +15,7 @@ from bot.sandbox.pictures import road_bulge
 from handlers import registry
 from handlers.texts import Texts
 from tests.e2e.harness import GROUP, ROADS_CHAT, ROADS_STAFF
+from tests.e2e.sandbox.glyphs import boxes
 
 pytestmark = pytest.mark.browser
 
@@ -46,6 +47,31 @@ async def open_page(browser, url: str) -> Page:
     await page.goto(url, wait_until="domcontentloaded")
     await page.wait_for_selector("body[data-ready=true]", timeout=WAIT_MS)
     return page
+
+
+async def no_boxes(page: Page) -> None:
+    """No character on the page is drawn as a box (a font without it): every element's own
+    text, the header, the chat list, the help, the messages and the buttons."""
+    await page.evaluate("document.fonts.ready")
+    found = await boxes(page, "body *:not(script):not(style):not(option)")
+    assert found == [], "\n".join(found)
+
+
+def overlap(a: dict[str, float], b: dict[str, float]) -> bool:
+    return (a["x"] < b["x"] + b["width"] and b["x"] < a["x"] + a["width"]
+            and a["y"] < b["y"] + b["height"] and b["y"] < a["y"] + a["height"])
+
+
+async def toasts_leave_the_composer_free(page: Page) -> None:
+    """The bot's answer to a press shows as a toast: never over the message box or Send, and
+    gone after a few seconds."""
+    toast = page.locator(".toast").first
+    await expect(toast).to_be_visible(timeout=WAIT_MS)
+    composer = await page.locator("#composer").bounding_box()
+    for box in [await t.bounding_box() for t in await page.locator(".toast").all()]:
+        assert box is not None and composer is not None
+        assert not overlap(box, composer), f"a toast {box} covers the composer {composer}"
+    await expect(page.locator(".toast")).to_have_count(0, timeout=WAIT_MS)
 
 
 async def report_as_rider(page: Page) -> None:
@@ -95,10 +121,16 @@ async def confirm_and_rate_as_rider(page: Page) -> None:
     await page.click(f"[data-chat-id='{GROUP}']")
     await expect(card(page).locator(".text")).to_contain_text(
         status_is(TEXTS("status.closed")), timeout=WAIT_MS)
+    # Answered: the group's copy of the question keeps no buttons.
+    asked = page.locator("li.message.bot", has_text=re.compile(r"#0001 \S+ · [^\n]* · 用时"))
+    await expect(asked).to_have_count(1, timeout=WAIT_MS)
+    await expect(asked).to_contain_text(TEXTS("rating.satisfied"), timeout=WAIT_MS)
+    await expect(asked.locator(".keyboard")).to_have_count(0, timeout=WAIT_MS)
 
 
 async def test_report_acknowledge_and_resolve_on_the_page(browser, sandbox, artifacts):
     page = await open_page(browser, sandbox.page_url)
+    await no_boxes(page)
     await report_as_rider(page)
     await expect(card(page).locator(".text")).to_contain_text(
         status_is(TEXTS("status.assigned")), timeout=WAIT_MS)
@@ -108,12 +140,14 @@ async def test_report_acknowledge_and_resolve_on_the_page(browser, sandbox, arti
     await card(page).get_by_role("button", name=TEXTS("button.acknowledge")).click()
     await expect(card(page).locator(".text")).to_contain_text(
         status_is(TEXTS("status.acknowledged")), timeout=WAIT_MS)
+    await toasts_leave_the_composer_free(page)
 
     if "resolve" in registry.COMMANDS:  # the staff workflow is installed
         await resolve_as_staff(page)
         if TEXTS.has("verify.fixed"):
             await confirm_and_rate_as_rider(page)
     await page.evaluate("document.fonts.ready")  # the picture shows the page as it settles
+    await no_boxes(page)
     await page.screenshot(path=artifacts / "sandbox-group.png")
 
     await page.click(f"[data-chat-id='{ROADS_CHAT}']")

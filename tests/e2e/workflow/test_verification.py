@@ -99,3 +99,30 @@ async def test_forged_answers_are_refused(liaison):
     forged = await press(liaison, GROUP, first, RIDER, data="v:2:fixed:1")
     assert forged["show_alert"]
     assert (await liaison.ticket(2)).status is Status.RESOLVED
+
+
+async def test_answered_questions_lose_their_buttons_everywhere(liaison):
+    await start_privately(liaison, RIDER)
+    await file_reports(liaison, 1)
+    await say(liaison, ROADS_CHAT, ROADS_STAFF, "/resolve 1 已填平")
+    in_group, in_private = question(liaison), question(liaison, RIDER)
+    assert labels(in_group) and labels(in_private)
+    await press(liaison, RIDER, in_private, RIDER, FIXED)
+    await press(liaison, RIDER, in_private, RIDER, SATISFIED)
+    ticket = await liaison.ticket(1)
+    assert ticket.status is Status.CLOSED and ticket.rating is Rating.SATISFIED
+    assert labels(in_private) == []
+    assert labels(in_group) == [], "the group's copy is answered too"
+    assert "评价：😊 满意" in in_group.text
+
+
+async def test_answered_in_private_after_a_resolve_button(liaison):
+    await start_privately(liaison, RIDER)
+    await file_reports(liaison, 1)
+    await say(liaison, GROUP, ROADS_STAFF, "/ack 1")
+    await press(liaison, GROUP, liaison.card(1), ROADS_STAFF, "✔️ 已解决")
+    in_group, in_private = question(liaison), question(liaison, RIDER)
+    await press(liaison, RIDER, in_private, RIDER, FIXED)
+    await press(liaison, RIDER, in_private, RIDER, SATISFIED)
+    assert labels(in_private) == []
+    assert labels(in_group) == [], "the group's copy is answered too"
