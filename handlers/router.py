@@ -14,6 +14,8 @@ log = logging.getLogger(__name__)
 # Feature modules register their commands, buttons and message handlers on import.
 FEATURES = (
     "handlers.common",
+    # Before intake: 「网页」 typed in a chat asks for a sign-in link, it is not a report.
+    "handlers.web.signin",
     "handlers.intake.handlers",
     "handlers.intake.buttons",
     "handlers.intake.jobs",
