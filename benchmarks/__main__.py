@@ -13,7 +13,7 @@ import time
 
 from benchmarks.table import Row, render
 
-SUITES = ("transport", "intake", "digest")
+SUITES = ("transport", "intake", "digest", "web")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -65,6 +65,24 @@ class AreaIndex:
         point = Point(lon, lat)
         return next((a.name for a in self._named if a.geometry.covers(point)), "")
 
+    def names_at(self, points: list[tuple[float | None, float | None]]) -> list[str]:
+        """`name_at` for many points at once (one vectorised test per area)."""
+        names = [""] * len(points)
+        located = [i for i, (lat, lon) in enumerate(points) if lat is not None and lon is not None]
+        if not located:
+            return names
+        shapes = shapely.points([points[i][1] for i in located],  # type: ignore[misc]
+                                [points[i][0] for i in located])
+        unnamed = set(range(len(located)))
+        for area in self._named:
+            if not unnamed:
+                break
+            inside = shapely.covers(area.geometry, shapes)
+            for k in [k for k in unnamed if inside[k]]:
+                names[located[k]] = area.name
+                unnamed.discard(k)
+        return names
+
     def find(self, text: str) -> tuple[float, float] | None:
         """A point inside the area the text names: an area called "东湖社区 Donghu" is found in
         "东湖社区南门" or "Donghu north gate". The smallest such area wins."""

@@ -9,8 +9,9 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
-from xml.etree.ElementTree import Element, SubElement, tostring
+from xml.sax.saxutils import escape
 
 XML = "xml"
 JSON = "json"
@@ -20,18 +21,22 @@ CONTENT_TYPES = {XML: "text/xml", JSON: "application/json"}
 def list_document(fmt: str, root: str, item: str, items: list[dict[str, Any]]) -> bytes:
     if fmt == JSON:
         return _json(items)
-    element = Element(root)
+    parts = [f"<{root}>"]
     for entry in items:
-        _fill(SubElement(element, item), entry)
-    return _xml(element)
+        parts.append(f"<{item}>")
+        _fill(parts, entry)
+        parts.append(f"</{item}>")
+    parts.append(f"</{root}>")
+    return _xml(parts)
 
 
 def object_document(fmt: str, root: str, value: dict[str, Any]) -> bytes:
     if fmt == JSON:
         return _json(value)
-    element = Element(root)
-    _fill(element, value)
-    return _xml(element)
+    parts = [f"<{root}>"]
+    _fill(parts, value)
+    parts.append(f"</{root}>")
+    return _xml(parts)
 
 
 # Lists inside an item name their children: {"formats": ["text/xml"]} is
@@ -40,34 +45,48 @@ CHILD_NAMES = {"formats": "format", "endpoints": "endpoint", "attributes": "attr
                "values": "value"}
 
 
-def _fill(element: Element, values: dict[str, Any]) -> None:
+def _fill(parts: list[str], values: dict[str, Any]) -> None:
+    """The elements of one item, written out directly: a thousand requests are too many for
+    a tree of element objects to be built first. Field names are ours; values are escaped."""
     for key, value in values.items():
-        child = SubElement(element, key)
         if isinstance(value, list):
             name = CHILD_NAMES.get(key, "item")
+            parts.append(f"<{key}>")
             for entry in value:
-                grandchild = SubElement(child, name)
                 if isinstance(entry, dict):
-                    _fill(grandchild, entry)
+                    parts.append(f"<{name}>")
+                    _fill(parts, entry)
+                    parts.append(f"</{name}>")
                 else:
-                    grandchild.text = _text(entry)
+                    parts.append(_element(name, entry))
+            parts.append(f"</{key}>")
         elif isinstance(value, dict):
-            _fill(child, value)
+            parts.append(f"<{key}>")
+            _fill(parts, value)
+            parts.append(f"</{key}>")
         else:
-            child.text = _text(value)
+            parts.append(_element(key, value))
 
 
-def _text(value: Any) -> str | None:
+def _element(name: str, value: Any) -> str:
     if value is None:
-        return None
+        return f"<{name} />"
     if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
+        return f"<{name}>{'true' if value else 'false'}</{name}>"
+    return f"<{name}>{escape(_legal(str(value)))}</{name}>"
 
 
-def _xml(element: Element) -> bytes:
-    return b'<?xml version="1.0" encoding="utf-8"?>\n' + tostring(element, encoding="utf-8",
-                                                                 xml_declaration=False)
+def _legal(text: str) -> str:
+    """XML 1.0 cannot carry most control characters, even escaped: they are dropped."""
+    return text.translate(_ILLEGAL) if _HAS_ILLEGAL.search(text) else text
+
+
+_ILLEGAL = {c: None for c in [*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF]}
+_HAS_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _xml(parts: list[str]) -> bytes:
+    return ('<?xml version="1.0" encoding="utf-8"?>\n' + "".join(parts)).encode("utf-8")
 
 
 def _json(value: Any) -> bytes:

@@ -7,6 +7,7 @@ are closed, and `status_notes` says which, in words.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 from typing import Any
 
@@ -67,6 +68,33 @@ def service(category: Any, directory: Directory, texts: Texts) -> dict[str, Any]
     }
 
 
+class Names:
+    """Names of categories, departments and statuses, looked up once per response: a list of
+    a thousand requests asks for the same few again and again."""
+
+    def __init__(self, directory: Directory, texts: Texts) -> None:
+        self.directory = directory
+        self.texts = texts
+        self._seen: dict[tuple[str, object], str | None] = {}
+
+    def _once(self, kind: str, key: object, make: Callable[[], str | None]) -> str | None:
+        if (kind, key) not in self._seen:
+            self._seen[(kind, key)] = make()
+        return self._seen[(kind, key)]
+
+    def category(self, category_id: str) -> str:
+        return self._once("category", category_id, lambda: self.directory.category_name(
+            category_id, self.texts.lang)) or category_id
+
+    def department(self, department_id: str | None) -> str | None:
+        return self._once("department", department_id, lambda: self.directory.department_name(
+            department_id, self.texts.lang) or None)
+
+    def notes(self, ticket: TicketSummary) -> str:
+        return self._once("notes", (ticket.status, ticket.duplicate_of),
+                          lambda: status_notes(ticket, self.texts)) or ""
+
+
 def status_notes(ticket: TicketSummary, texts: Texts) -> str:
     text = texts(f"status.{ticket.status}")
     if ticket.status == Status.DUPLICATE.value and ticket.duplicate_of:
@@ -74,24 +102,23 @@ def status_notes(ticket: TicketSummary, texts: Texts) -> str:
     return text
 
 
-def request(ticket: TicketSummary, *, directory: Directory, texts: Texts, tz: tzinfo,
-            area: str, full: bool, media_url: str | None) -> dict[str, Any]:
+def request(ticket: TicketSummary, *, names: Names, tz: tzinfo, area: str, full: bool,
+            media_url: str | None) -> dict[str, Any]:
     """A ticket as a service request. `full` (a client with an API key) adds the description
     and the address as reported; otherwise the place is given by its area's name only."""
-    is_open = open_or_closed(ticket.status) == OPEN
+    status = open_or_closed(ticket.status)
     return {
         "service_request_id": str(ticket.number),
-        "status": open_or_closed(ticket.status),
-        "status_notes": status_notes(ticket, texts),
-        "service_name": directory.category_name(ticket.category_id, texts.lang),
+        "status": status,
+        "status_notes": names.notes(ticket),
+        "service_name": names.category(ticket.category_id),
         "service_code": ticket.category_id,
         "description": ticket.description if full else None,
-        "agency_responsible": directory.department_name(ticket.department_id, texts.lang)
-        or None,
+        "agency_responsible": names.department(ticket.department_id),
         "service_notice": None,
         "requested_datetime": w3(ticket.reported_at, tz),
         "updated_datetime": w3(ticket.updated_at, tz),
-        "expected_datetime": w3(ticket.resolve_due_at, tz) if is_open else None,
+        "expected_datetime": w3(ticket.resolve_due_at, tz) if status == OPEN else None,
         "address": (ticket.address or area) if full else area,
         "address_id": None,
         "zipcode": None,

@@ -183,12 +183,12 @@ def _key_given(deps: WebDeps, values: dict[str, str]) -> bool:
 
 
 def _requests(request: web.Request, deps: WebDeps, rows: list[Any], full: bool) -> bytes:
-    texts = _texts(deps)
+    names = mapping.Names(deps.directory, _texts(deps))
     tz = deps.settings.bot.tz
     photos = deps.web.public and deps.web.public_photos
+    areas = deps.areas.names_at([(row.lat, row.lon) for row in rows])
     items = [mapping.request(
-        row, directory=deps.directory, texts=texts, tz=tz,
-        area=deps.areas.name_at(row.lat, row.lon), full=full,
+        row, names=names, tz=tz, area=area, full=full,
         media_url=f"{deps.web.link_base}/public/tickets/{row.number}"
-        if photos and row.has_photo else None) for row in rows]
+        if photos and row.has_photo else None) for row, area in zip(rows, areas, strict=True)]
     return list_document(request.match_info["fmt"], "service_requests", "request", items)
