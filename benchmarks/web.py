@@ -57,9 +57,12 @@ async def run(quick: bool) -> list[Row]:
     started = time.perf_counter()
     source, _ = database(size)
     path, built = web_database(source, size)
-    rows = [Row(f"web data: {size:,} tickets over the district", notes=(
-        f"derived in {time.perf_counter() - started:.1f} s" if built
-        else f"cached {path.name}"))]
+    made = f"derived in {time.perf_counter() - started:.1f} s" if built \
+        else f"cached {path.name}"
+    load = os.getloadavg()[0]
+    rows = [Row(f"web data: {size:,} tickets over the district",
+                notes=f"{made}; load average before the calls {load:.1f} on {os.cpu_count()} "
+                      f"cores")]
     engine = create_engine(f"sqlite+aiosqlite:///{path}")
     statements: list[tuple[str, Any]] = []
     event.listen(engine.sync_engine, "before_cursor_execute",

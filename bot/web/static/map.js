@@ -15,7 +15,7 @@
     element.classList.add("no-tiles");
   }
 
-  function drawAreas() {
+  function drawAreas(withLegend) {
     if (!data.areasUrl) return Promise.resolve();
     return fetch(data.areasUrl, { credentials: "same-origin" })
       .then((response) => (response.ok ? response.json() : []))
@@ -26,8 +26,27 @@
             style: { color: layer.color, weight: 2, opacity: 0.8, fillOpacity: 0.05 },
           }).addTo(map);
         }
+        if (withLegend && layers.length) legend(layers).addTo(map);
       })
       .catch(() => {});
+  }
+
+  function legend(layers) {
+    // Which outline is whose: built with DOM calls, the names are the configuration's.
+    const control = L.control({ position: "bottomright" });
+    control.onAdd = () => {
+      const box = L.DomUtil.create("div", "area-legend");
+      for (const layer of layers) {
+        const row = document.createElement("div");
+        const swatch = document.createElement("span");
+        swatch.className = "swatch";
+        swatch.style.borderColor = layer.color;
+        row.append(swatch, document.createTextNode(layer.name));
+        box.appendChild(row);
+      }
+      return box;
+    };
+    return control;
   }
 
   function pin(item) {
@@ -81,7 +100,7 @@
     map.setView(point, 16);
     pin({ lat: point[0], lon: point[1], status: data.status, n: 0, label: data.label,
           url: "#", overdue: 0 }).addTo(map);
-    drawAreas().then(() => { element.dataset.ready = "true"; });
+    drawAreas(false).then(() => { element.dataset.ready = "true"; });
     return;
   }
 
@@ -118,5 +137,5 @@
   }
 
   map.on("moveend", load);
-  drawAreas().then(load);
+  drawAreas(true).then(load);
 })();
