@@ -13,7 +13,7 @@ from urllib.parse import unquote
 
 from aiohttp import web
 
-from bot.web.auth import NEXT_COOKIE, SESSION_COOKIE, close_session, open_session
+from bot.web.auth import NEXT_COOKIE, close_session, open_session
 from bot.web.pages import deps_of, render, viewer_of
 from handlers.web.tokens import digest, new_token, same, well_formed
 
@@ -88,6 +88,3 @@ def _next(from_link: str, from_cookie: str) -> str:
                 and "\\" not in candidate and not candidate.startswith("/web/signin"):
             return candidate
     return HOME
-
-
-__all__ = ["SESSION_COOKIE", "confirm_page", "sign_in_page", "sign_out", "use_link"]
