@@ -51,8 +51,12 @@ async def browser() -> AsyncIterator[Any]:
 
 
 @pytest_asyncio.fixture(loop_scope="module")
-async def liaison(database_url, tmp_path, clock) -> AsyncIterator[Harness]:
-    harness = Harness(database_url, tmp_path, clock, web=web_section())
+async def liaison(database_url, tmp_path, clock, backend) -> AsyncIterator[Harness]:
+    # On PostgreSQL the map is given a tile server it cannot reach (every request leaving the
+    # machine is refused below); on SQLite none at all. Both must show areas and markers.
+    tiles = {"tiles_url": "https://{s}.tiles.example.invalid/{z}/{x}/{y}.png",
+             "tiles_attribution": "© example"} if backend == "postgresql" else {}
+    harness = Harness(database_url, tmp_path, clock, web=web_section(**tiles))
     await harness.start()
     try:
         yield harness
