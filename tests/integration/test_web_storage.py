@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import text
 
 from domain.status import OPEN_STATUSES
@@ -35,14 +34,14 @@ async def use(uows, clock, token):
     return grant
 
 
-@pytest.mark.parametrize("person", [2001, "wecom:zhangsan", "telegram:2001", "0042"])
-async def test_a_link_is_good_for_one_use_and_gives_back_the_person(uows, clock, person):
-    token = await add_link(uows, clock, person, next_path="/web/tickets/42")
-    grant = await use(uows, clock, token)
-    assert grant is not None
-    assert grant.person_id == person and type(grant.person_id) is type(person)
-    assert grant.next_path == "/web/tickets/42"
-    assert await use(uows, clock, token) is None
+async def test_a_link_is_good_for_one_use_and_gives_back_the_person(uows, clock):
+    for person in (2001, "wecom:zhangsan", "telegram:2001", "0042"):
+        token = await add_link(uows, clock, person, next_path="/web/tickets/42")
+        grant = await use(uows, clock, token)
+        assert grant is not None
+        assert grant.person_id == person and type(grant.person_id) is type(person)
+        assert grant.next_path == "/web/tickets/42"
+        assert await use(uows, clock, token) is None
 
 
 async def test_a_link_expires_after_its_lifetime(uows, clock):

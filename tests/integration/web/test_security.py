@@ -7,8 +7,6 @@ import re
 import zipfile
 from datetime import timedelta
 
-import pytest
-
 from handlers.web.tokens import digest
 from tests.integration.web.console import ADMIN, RIDER, ROADS_STAFF, SANITATION_STAFF, Console
 
@@ -89,9 +87,9 @@ async def test_a_link_is_used_only_by_the_browser_that_opened_it(console: Consol
     assert done.status == 303
 
 
-@pytest.mark.parametrize("token", ["short", "x" * 43 + "!", "../../etc/passwd"])
-async def test_malformed_links_are_refused_without_asking_the_database(console: Console, token):
-    assert (await console.client.get(f"/web/signin/{token}")).status in (403, 404)
+async def test_malformed_links_are_refused(console: Console):
+    for token in ("short", "x" * 43 + "!", "../../etc/passwd", "%00" * 20):
+        assert (await console.client.get(f"/web/signin/{token}")).status in (403, 404), token
 
 
 async def test_a_riders_session_is_refused_on_every_staff_page(console: Console):
