@@ -35,6 +35,9 @@ from bot.telegram.convert import parse_update, to_event
 from bot.telegram.messenger import TelegramMessenger
 from bot.telegram.receiver import ALLOWED_UPDATES, PollingReceiver, WebhookReceiver
 from bot.telegram.startup import Identity, groups_blind_to, identify, publish_commands
+from bot.web import mount as mount_web
+from bot.web.areas import AreaIndex
+from bot.web.deps import WebDeps
 from domain.clock import Clock, SystemClock
 from handlers.context import Context
 from handlers.directory import Directory
@@ -147,7 +150,13 @@ class App:
             await self.sender.recover()
         await self.scheduler.start()
         self._serve_health()
+        if settings.web.enabled:
+            mount_web(self.http, WebDeps(
+                settings=settings, uows=self.uows, context=self.core.context,
+                after_commit=self._after_commit, clock=self.clock, directory=self.directory,
+                media=self.media, areas=AreaIndex(settings)))
         await self._start_receiving()
+        await self.http.start()
 
         workers = self.workers or (1 if self.engine.dialect.name == "sqlite" else 4)
         for index in range(workers):

@@ -41,6 +41,9 @@ class HttpListeners:
         return self.bound[split_listen(listen)]
 
     async def start(self) -> None:
+        """Serve every address that has routes; calling it again does nothing."""
+        if self._runners:
+            return
         for (host, port), app in self._apps.items():
             runner = web.AppRunner(app, access_log=None)
             await runner.setup()

@@ -26,6 +26,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.settings_web import WebSection
+
 SAMPLE_CONFIG = Path(__file__).parent / "sample" / "sample.toml"
 PUBLIC_BOT_API = "https://api.telegram.org"
 
@@ -332,6 +334,7 @@ class Settings(BaseSettings):
     admins: AdminsSection = AdminsSection()
     sandbox: SandboxSection = SandboxSection()
     logging: LoggingSection = LoggingSection()
+    web: WebSection = WebSection()
     groups: list[GroupEntry] = []
     people: list[PersonEntry] = []
     departments: list[DepartmentEntry] = []

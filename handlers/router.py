@@ -16,6 +16,8 @@ FEATURES = (
     "handlers.common",
     # Before intake: 「附近驿站」 and the location it asked for are not report pieces.
     "handlers.stations.handlers",
+    # Before intake: 「网页」 typed in a chat asks for a sign-in link, it is not a report.
+    "handlers.web.signin",
     "handlers.intake.handlers",
     "handlers.intake.buttons",
     "handlers.intake.jobs",

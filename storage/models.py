@@ -315,3 +315,41 @@ class SchedulerJobRow(Base):
     id: Mapped[str] = mapped_column(String(191), primary_key=True)
     next_run_time: Mapped[float | None] = mapped_column(Float(25), index=True)
     job_state: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+# -- the web console -----------------------------------------------------------------------
+# A person is known by the id the chat knows them by, kept as text and compared for equality
+# only: Telegram integers today, "platform:native" strings on other platforms.
+
+
+class WebLinkRow(Base):
+    """A one-time sign-in link sent to a person in a private chat; only its hash is kept."""
+
+    __tablename__ = "web_links"
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(128))
+    person_name: Mapped[str] = mapped_column(String(128), default="")
+    language: Mapped[str] = mapped_column(String(8), default="")
+    # Where the link leads once used (a ticket's page), or "" for the console's home.
+    next_path: Mapped[str] = mapped_column(String(256), default="")
+    created_at: Mapped[datetime] = mapped_column(Instant)
+    expires_at: Mapped[datetime] = mapped_column(Instant)
+    used_at: Mapped[datetime | None] = mapped_column(Instant)
+
+    __table_args__ = (Index("ix_web_links_person_created", "person_id", "created_at"),)
+
+
+class WebSessionRow(Base):
+    """A signed-in browser: the cookie holds a random id, the table only its hash."""
+
+    __tablename__ = "web_sessions"
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    person_id: Mapped[str] = mapped_column(String(128))
+    person_name: Mapped[str] = mapped_column(String(128), default="")
+    language: Mapped[str] = mapped_column(String(8), default="")
+    # The token every form of this session carries (checked on each POST).
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(Instant)
+    expires_at: Mapped[datetime] = mapped_column(Instant)
+
+    __table_args__ = (Index("ix_web_sessions_expires_at", "expires_at"),)

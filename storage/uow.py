@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.repositories.console import ConsoleQueries
 from storage.repositories.inbox import InboxRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.pending import PendingReportRepository
@@ -18,6 +19,7 @@ from storage.repositories.people import UserRepository
 from storage.repositories.refs import MessageRefRepository
 from storage.repositories.runs import JobRunRepository
 from storage.repositories.tickets import TicketRepository
+from storage.repositories.web_access import WebAccessRepository
 
 
 class ConcurrentChange(Exception):
@@ -47,6 +49,8 @@ class UnitOfWork:
         self.users = UserRepository(self.session, dialect)
         self.refs = MessageRefRepository(self.session, dialect)
         self.runs = JobRunRepository(self.session, dialect)
+        self.console = ConsoleQueries(self.session, dialect)
+        self.web = WebAccessRepository(self.session, dialect)
         return self
 
     async def __aexit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

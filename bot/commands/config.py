@@ -31,6 +31,7 @@ def summary(settings: Settings) -> str:
         f"  language {lang}, timezone {settings.bot.timezone}, digest at {settings.digest.time}",
         f"  telegram: {_telegram(settings)}",
         f"  database: {settings.database.url.split('://', 1)[0]}",
+        f"  web: {_web(settings)}",
         f"  groups ({len(settings.groups)}): "
         + ", ".join(f"{g.name} [{g.chat_id}]" for g in settings.groups),
         f"  departments ({len(settings.departments)}):",
@@ -55,3 +56,15 @@ def _telegram(settings: Settings) -> str:
     if not settings.has_token:
         return "no token (run starts the sandbox)"
     return f"{settings.telegram.mode} via {settings.telegram.api_base_url}"
+
+
+def _web(settings: Settings) -> str:
+    web = settings.web
+    if not web.enabled:
+        return "off"
+    parts = [f"console at {web.link_base}/web/"]
+    if web.public:
+        parts.append("public map" + (" with photos" if web.public_photos else ""))
+    if web.open311:
+        parts.append(f"open311 ({len(web.api_keys)} API keys)")
+    return ", ".join(parts)

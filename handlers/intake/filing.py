@@ -82,8 +82,9 @@ def actor_of(person: Person) -> Actor:
     return Actor(person.id, person.full_name or person.first_name or str(person.id))
 
 
-async def file_report(ctx: Context, draft: Draft) -> Filed:
-    category = categorize(ctx.directory, draft.text)
+async def file_report(ctx: Context, draft: Draft, category: str | None = None) -> Filed:
+    """`category` when the reporter chose it (an Open311 service code), else from the text."""
+    category = category or categorize(ctx.directory, draft.text)
     original = await open_duplicate(ctx, category, draft.location.lat, draft.location.lon)
     if original is not None:
         await _join(ctx, original, draft)

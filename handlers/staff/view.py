@@ -47,7 +47,7 @@ def timeline(ctx: Context, ticket: Ticket, texts: Texts, *, public: bool) -> lis
         lines.append(texts("timeline.earlier", count=len(events) - MAX_EVENTS))
         events = events[-MAX_EVENTS:]
     for event in events:
-        what = _what(ctx, ticket, event, texts)
+        what = describe_event(ctx, ticket, event, texts)
         if what is None:
             continue
         who = "" if event.actor.is_system else (
@@ -61,7 +61,9 @@ def timeline(ctx: Context, ticket: Ticket, texts: Texts, *, public: bool) -> lis
     return lines
 
 
-def _what(ctx: Context, ticket: Ticket, event: TicketEvent, texts: Texts) -> str | None:
+def describe_event(ctx: Context, ticket: Ticket, event: TicketEvent,
+                   texts: Texts) -> str | None:
+    """What an event of the log did, in words; None for events no one needs to read."""
     data = event.data
     lang = texts.lang
     match event.kind:

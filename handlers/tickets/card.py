@@ -17,6 +17,7 @@ from handlers.outbound import Button, Keyboard
 from handlers.texts import Texts
 from handlers.tickets.formatting import duration, local_time
 from handlers.tickets.keyboards import CategoryPress, TicketPress, button, in_rows
+from handlers.web.links import ticket_url
 from handlers.workflow import sla
 from handlers.workflow.schedule import windows_for
 
@@ -57,7 +58,12 @@ def department_card(ticket: Ticket, ctx: Context, *, photos: int = 0,
     text = card_text(ticket, ctx, texts, public=False, photos=photos)
     if mentions:
         text = f"{text}\n{texts('card.attention', people=mentions)}"
-    return CardView(text, card_buttons(ticket, ctx, texts))
+    buttons = card_buttons(ticket, ctx, texts)
+    page = ticket_url(ctx, ticket.number)
+    if page is not None:
+        # Staff open the whole ticket (timeline, photos, every action) in the web console.
+        buttons = (*buttons, (Button(text=texts("button.web"), url=page),))
+    return CardView(text, buttons)
 
 
 def card_text(ticket: Ticket, ctx: Context, texts: Texts, *, public: bool,

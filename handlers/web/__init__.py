@@ -1,0 +1,1 @@
+"""The chat side of the web console: sign-in links sent in private chats, and links to pages."""
