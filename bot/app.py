@@ -42,12 +42,12 @@ from domain.clock import Clock, SystemClock
 from handlers.context import Context
 from handlers.directory import Directory
 from handlers.media import MediaStore
-from handlers.outbound import SendText
 from handlers.router import load_features
 from handlers.routing.areas import DepartmentScope, Router, load_area
 from handlers.services import PeopleService, Services
 from handlers.stations.directory import build_index
 from handlers.texts import Texts
+from messaging.outbound import SendText
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.uow import UnitOfWorkFactory

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from handlers import registry
 from handlers.context import Context
-from handlers.inbound import Chat, Message
 from handlers.texts import Texts
+from messaging.inbound import Chat, Message
 
 
 @registry.command("start", help_key="help.start")

@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 
 from domain.clock import Clock
 from handlers.directory import Directory
-from handlers.outbound import Keyboard, Outgoing, SendText, Target
 from handlers.texts import Texts, pick_language
+from messaging.outbound import Keyboard, Outgoing, SendText, Target
 
 if TYPE_CHECKING:
-    from handlers.inbound import Message, Person
     from handlers.services import Services
+    from messaging.inbound import Message, Person
     from storage.uow import UnitOfWork
 
 

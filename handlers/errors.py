@@ -11,9 +11,9 @@ from typing import Any
 from domain.errors import DomainError
 from domain.ticket import label
 from handlers.context import Context
-from handlers.inbound import ButtonPress, Event, Internal
-from handlers.outbound import AnswerButton, SendText, Target
 from handlers.texts import Texts
+from messaging.inbound import ButtonPress, Event, Internal
+from messaging.outbound import AnswerButton, SendText, Target
 
 
 def domain_error_text(error: DomainError, texts: Texts) -> str:

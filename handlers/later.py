@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from handlers.inbound import Chat, Person
+from messaging.inbound import Chat, Person
 from storage.repositories.inbox import IncomingUpdate
 from storage.uow import UnitOfWork
 
@@ -32,7 +32,7 @@ async def enqueue_internal(uow: UnitOfWork, *, kind: str, key: str, chat: Chat, 
 
 
 def decode_internal(update_id: int, payload: dict[str, Any]) -> Any:
-    from handlers.inbound import Internal
+    from messaging.inbound import Internal
 
     return Internal(
         update_id=update_id,

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from handlers.context import Context
-    from handlers.inbound import ButtonPress, Internal, Message
+    from messaging.inbound import ButtonPress, Internal, Message
 
 MessageHandler = Callable[["Message", "Context"], Awaitable[bool | None]]
 ButtonHandler = Callable[["ButtonPress", "Context"], Awaitable[None]]
@@ -65,7 +65,7 @@ def messages(handler: MessageHandler) -> MessageHandler:
 
 
 def internal(kind: str) -> Callable[[InternalHandler], InternalHandler]:
-    """Register the handler of an internal event kind (see `handlers.inbound.Internal`)."""
+    """Register the handler of an internal event kind (see `messaging.inbound.Internal`)."""
 
     def register(handler: InternalHandler) -> InternalHandler:
         if kind in INTERNAL:

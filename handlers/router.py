@@ -6,8 +6,8 @@ import logging
 
 from handlers import registry
 from handlers.context import Context
-from handlers.inbound import ButtonPress, Event, Internal, Message
-from handlers.outbound import AnswerButton
+from messaging.inbound import ButtonPress, Event, Internal, Message
+from messaging.outbound import AnswerButton
 
 log = logging.getLogger(__name__)
 

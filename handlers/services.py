@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from domain.stations import StationIndex
-from handlers.inbound import Person
+from messaging.inbound import Person
 
 if TYPE_CHECKING:
     from bot.settings import Settings

@@ -21,8 +21,9 @@ from datetime import datetime, tzinfo
 
 from bot.pipeline.trouble import Backoff, Guard, is_database_trouble, pause
 from domain.clock import Clock
-from handlers.outbound import MessengerPort, SendText
 from handlers.texts import Texts
+from messaging.outbound import SendText
+from messaging.port import MessengerPort
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)

@@ -7,18 +7,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from handlers.media import MEDIA_PREFIX, MediaStore
-from handlers.outbound import (
+from messaging.outbound import (
     AnswerButton,
     DeleteMessage,
     EditCaption,
     EditText,
-    MessengerPort,
     Outgoing,
-    PermanentFailure,
     SendDocument,
     SendPhoto,
     SendText,
 )
+from messaging.port import MessengerPort, PermanentFailure
 from storage.models import OutboxRow
 
 # How many unknown ids above the chat's highest known id a lost message is looked for in.

@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from domain.clock import Clock
-from handlers.inbound import Chat, Person
 from handlers.intake.documents import FILE_READ, read_result
 from handlers.intake.exif_gps import gps_from_image, is_supported_image
 from handlers.intake.pending_report import FilePart, PendingReport
 from handlers.later import enqueue_internal
 from handlers.media import MediaStore
-from handlers.outbound import DeliveryError, MessengerPort, PermanentFailure
+from messaging.inbound import Chat, Person
+from messaging.port import DeliveryError, MessengerPort, PermanentFailure
 from storage.models import PendingReportRow
 from storage.uow import UnitOfWorkFactory
 

@@ -14,7 +14,7 @@ from sqlalchemy import update
 
 from domain.clock import Clock
 from handlers.media import MediaStore
-from handlers.outbound import DeliveryError, MessengerPort
+from messaging.port import DeliveryError, MessengerPort
 from storage.models import PhotoRow
 from storage.uow import UnitOfWorkFactory
 

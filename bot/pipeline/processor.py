@@ -22,10 +22,10 @@ from domain.errors import DomainError
 from handlers.context import Context
 from handlers.directory import Directory
 from handlers.errors import reply_domain_error, reply_unexpected
-from handlers.inbound import ButtonPress, Event, Internal, Message
 from handlers.later import decode_internal
 from handlers.router import dispatch
 from handlers.services import Services
+from messaging.inbound import ButtonPress, Event, Internal, Message
 from storage.models import InboxRow
 from storage.repositories.tickets import StaleTicket
 from storage.uow import UnitOfWork, UnitOfWorkFactory

@@ -15,18 +15,13 @@ from __future__ import annotations
 import logging
 
 from domain.clock import Clock
-from handlers.outbound import (
+from messaging.outbound import EditCaption, EditText, SendDocument, SendPhoto, SendText, Target
+from messaging.port import (
     DeliveryError,
-    EditCaption,
-    EditText,
     MessengerPort,
     NotModified,
     PermanentFailure,
     RetryLater,
-    SendDocument,
-    SendPhoto,
-    SendText,
-    Target,
     TargetGone,
     TransientFailure,
 )

@@ -18,22 +18,24 @@ from datetime import datetime, timedelta
 
 from domain.clock import Clock
 from handlers.media import MediaStore
-from handlers.outbound import (
+from handlers.texts import Texts
+from messaging.outbound import (
     AnswerButton,
     DeleteMessage,
     EditCaption,
     EditText,
+    SendText,
+    from_payload,
+    to_payload,
+)
+from messaging.port import (
     MessengerPort,
     NotModified,
     PermanentFailure,
     RetryLater,
-    SendText,
     TargetGone,
     TransientFailure,
-    from_payload,
-    to_payload,
 )
-from handlers.texts import Texts
 from storage.models import OutboxRow
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
@@ -306,7 +308,7 @@ class OutboxSender:
             return
 
     async def _fallback(self, job: Job, error: PermanentFailure) -> tuple[str, str]:
-        from handlers.outbound import SendPhoto
+        from messaging.outbound import SendPhoto
 
         message = job.message
         if isinstance(message, SendPhoto) and message.fallback_text:

@@ -16,7 +16,7 @@ from aiogram.types import (
 from aiogram.types import Chat as TgChat
 from aiogram.types import Message as TgMessage
 
-from handlers.inbound import (
+from messaging.inbound import (
     ButtonPress,
     Chat,
     Command,

@@ -33,21 +33,17 @@ from aiogram.types import (
     ReplyParameters,
 )
 
-from handlers.outbound import (
+from messaging.outbound import (
     AnswerButton,
     DeleteMessage,
     EditCaption,
     EditText,
     Keyboard,
-    NotModified,
-    PermanentFailure,
-    RetryLater,
     SendDocument,
     SendPhoto,
     SendText,
-    TargetGone,
-    TransientFailure,
 )
+from messaging.port import NotModified, PermanentFailure, RetryLater, TargetGone, TransientFailure
 
 T = TypeVar("T")
 # The message acted on is not there (any more), or too old to delete: nothing left to do.

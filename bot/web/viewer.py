@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers.directory import Directory
-from handlers.inbound import Person
+from messaging.inbound import Person
 from storage.repositories.web_access import WebSession
 
 

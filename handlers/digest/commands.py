@@ -14,9 +14,9 @@ from handlers.digest.now import gather_today, render_today
 from handlers.digest.period import Period, PeriodError, parse_period, yesterday
 from handlers.digest.render import Naming
 from handlers.digest.scope import Scope, scope_of_chat, scope_of_person
-from handlers.inbound import Message
-from handlers.outbound import SendDocument, SendText, Target
 from handlers.texts import Texts
+from messaging.inbound import Message
+from messaging.outbound import SendDocument, SendText, Target
 
 DefaultPeriod = Callable[[datetime, tzinfo], Period]
 

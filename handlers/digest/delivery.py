@@ -17,9 +17,9 @@ from handlers.digest.render import Naming, render_digest, split_message
 from handlers.digest.scope import Scope
 from handlers.digest.series import ChartData, chart_data
 from handlers.media import media_ref
-from handlers.outbound import SendPhoto, SendText, Target
 from handlers.texts import Texts
 from handlers.tickets.formatting import duration
+from messaging.outbound import SendPhoto, SendText, Target
 
 
 async def send_figures(ctx: Context, chat_id: int, scope: Scope, period: Period, heading: str,

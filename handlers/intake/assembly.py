@@ -15,7 +15,6 @@ from datetime import timedelta
 from domain import geo
 from domain.geo import CoordinatesOutOfRange
 from handlers.context import Context
-from handlers.inbound import Message
 from handlers.intake.categories import matched_category
 from handlers.intake.pending_report import (
     FilePart,
@@ -28,6 +27,7 @@ from handlers.intake.pending_report import (
 )
 from handlers.intake.progress import add_late_photo, advance, keep, report_of
 from handlers.intake.replies import tell_bad_coordinates, tell_too_long
+from messaging.inbound import Message
 from storage.models import PendingReportRow
 from storage.repositories.pending import TAKING_PIECES
 

@@ -7,12 +7,12 @@ import logging
 from domain.ticket import Actor, Ticket
 from handlers import registry
 from handlers.context import Context
-from handlers.inbound import ButtonPress
 from handlers.intake.categories import OTHER
-from handlers.outbound import AnswerButton
 from handlers.tickets.keyboards import parse_category_press
 from handlers.tickets.publish import department_chat, hand_over, refresh
 from handlers.workflow.schedule import plan
+from messaging.inbound import ButtonPress
+from messaging.outbound import AnswerButton
 
 log = logging.getLogger(__name__)
 

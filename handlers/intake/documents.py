@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from handlers import registry
 from handlers.context import Context
-from handlers.inbound import DocumentFile, Internal
 from handlers.intake.filing import reporter_person
 from handlers.intake.pending_report import PhotoPart, PlacePart
 from handlers.intake.progress import advance, keep, report_of
 from handlers.intake.replies import chat_of, tell_unsupported
+from messaging.inbound import DocumentFile, Internal
 from storage.repositories.pending import TAKING_PIECES
 
 FILE_READ = "intake.file_read"

@@ -7,13 +7,13 @@ cards. A live location's moves arrive as edits too; only its first position coun
 from __future__ import annotations
 
 from handlers.context import Context
-from handlers.inbound import Message
 from handlers.intake.assembly import check_length
 from handlers.intake.categories import matched_category
 from handlers.intake.filing import actor_of
 from handlers.intake.pending_report import PendingReport
 from handlers.intake.progress import advance, keep, report_of
 from handlers.tickets.publish import refresh
+from messaging.inbound import Message
 from storage.models import PendingReportRow
 from storage.repositories.pending import TAKING_PIECES
 

@@ -8,12 +8,12 @@ from datetime import datetime
 from domain import geo
 from domain.ticket import Actor, GeoPoint, Ticket, label
 from handlers.context import Context
-from handlers.inbound import Chat, ForwardInfo, Person, Position
 from handlers.intake.categories import categorize
 from handlers.intake.pending_report import PendingReport, PhotoPart
 from handlers.media import media_ref
-from handlers.outbound import SendText, Target
 from handlers.tickets.publish import post_new_ticket, refresh
+from messaging.inbound import Chat, ForwardInfo, Person, Position
+from messaging.outbound import SendText, Target
 
 
 @dataclass(frozen=True)

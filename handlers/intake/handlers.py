@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from handlers import registry
 from handlers.context import Context
-from handlers.inbound import Message
 from handlers.intake.assembly import take
 from handlers.intake.documents import could_be_image
 from handlers.intake.edits import on_edit
 from handlers.intake.replies import REPORT_LIKE_MEDIA, tell_unsupported
+from messaging.inbound import Message
 
 
 @registry.messages

@@ -16,11 +16,11 @@ from itertools import groupby
 
 from handlers import registry
 from handlers.context import Context
-from handlers.inbound import ButtonPress
 from handlers.intake.filing import Draft, file_report
 from handlers.intake.pending_report import PendingReport, shorten
 from handlers.intake.replies import chat_of
-from handlers.outbound import AnswerButton, Button, EditText, SendText, Target
+from messaging.inbound import ButtonPress
+from messaging.outbound import AnswerButton, Button, EditText, SendText, Target
 from storage.models import PendingReportRow
 
 log = logging.getLogger(__name__)

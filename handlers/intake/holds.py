@@ -17,7 +17,7 @@ from handlers.context import Context
 from handlers.intake.filing import Draft
 from handlers.intake.held_list import show_held
 from handlers.intake.replies import texts_in
-from handlers.outbound import SendText, Target
+from messaging.outbound import SendText, Target
 from storage.models import PendingReportRow
 
 log = logging.getLogger(__name__)

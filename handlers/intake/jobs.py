@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from handlers import registry
 from handlers.context import Context
-from handlers.inbound import Internal
 from handlers.intake.filing import reporter_person
 from handlers.intake.progress import advance, file_pending, report_of
 from handlers.intake.replies import chat_of, tell_expired
 from handlers.later import enqueue_internal
+from messaging.inbound import Internal
 from storage.models import PendingReportRow
 from storage.repositories.pending import TAKING_PIECES
 

@@ -20,7 +20,7 @@ from datetime import timedelta
 from handlers.context import Context
 from handlers.intake.pending_report import PendingReport
 from handlers.intake.replies import ask_for_content, ask_for_location, chat_of
-from handlers.outbound import DeleteMessage, Target
+from messaging.outbound import DeleteMessage, Target
 from storage.models import PendingReportRow
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from domain import geo
 from handlers.context import Context
-from handlers.inbound import Chat, Message, Person
 from handlers.intake.filing import Draft, reporter_person
 from handlers.intake.pending_report import PendingReport
-from handlers.outbound import SendPhoto, SendText, Target
 from handlers.stations.render import nearby_text
 from handlers.texts import Texts
+from messaging.inbound import Chat, Message, Person
+from messaging.outbound import SendPhoto, SendText, Target
 from storage.models import PendingReportRow
 
 # Message kinds worth an answer in a group: someone may have meant them as a report. A

@@ -9,12 +9,12 @@ from domain.errors import DomainError, TicketNotFound, UnknownDepartment
 from domain.permissions import Operation
 from domain.ticket import Actor, Ticket, label
 from handlers.context import Context
-from handlers.inbound import Person, PhotoFile
 from handlers.tickets import access
 from handlers.tickets.notices import change_line, tell_about_change, tell_department
 from handlers.tickets.publish import department_chat, hand_over, refresh
 from handlers.workflow.schedule import plan
 from handlers.workflow.verification import ask_reporters
+from messaging.inbound import Person, PhotoFile
 
 
 class AlreadyResponsible(DomainError):

@@ -13,8 +13,6 @@ from domain.permissions import Operation
 from domain.status import Action, target
 from handlers import registry
 from handlers.context import Context
-from handlers.inbound import ButtonPress
-from handlers.outbound import AnswerButton, EditText, Target
 from handlers.staff import choices, lists, view
 from handlers.staff.actions import Request, perform
 from handlers.tickets import access
@@ -26,6 +24,8 @@ from handlers.tickets.keyboards import (
     parse_page_press,
     parse_ticket_press,
 )
+from messaging.inbound import ButtonPress
+from messaging.outbound import AnswerButton, EditText, Target
 
 BUTTON_OPERATIONS = frozenset(Operation(action.value) for action in BUTTON_ACTIONS)
 

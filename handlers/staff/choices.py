@@ -12,10 +12,10 @@ from domain import geo
 from domain.permissions import Operation
 from domain.ticket import Ticket, label
 from handlers.context import Context
-from handlers.inbound import ButtonPress
-from handlers.outbound import Button, SendText, Target
 from handlers.texts import Texts
 from handlers.tickets.keyboards import CANCEL, TicketPress, button, in_rows
+from messaging.inbound import ButtonPress
+from messaging.outbound import Button, SendText, Target
 
 # Preset reasons, by code; the texts live in the catalogs under `reasons.<operation>.<code>`.
 REASONS = {

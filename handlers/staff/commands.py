@@ -9,7 +9,6 @@ from __future__ import annotations
 from domain.permissions import Operation
 from handlers import registry
 from handlers.context import Context
-from handlers.inbound import Message, PhotoFile
 from handlers.staff import (
     lists,
     photos,  # noqa: F401  (registers the photos-about-a-ticket handler)
@@ -23,6 +22,7 @@ from handlers.staff.parsing import (
     ticket_number,
     usage,
 )
+from messaging.inbound import Message, PhotoFile
 
 
 async def _act(message: Message, ctx: Context, operation: Operation, *,

@@ -17,11 +17,11 @@ from dataclasses import replace
 from domain.status import OPEN_STATUSES, Status
 from domain.ticket import label
 from handlers.context import Context
-from handlers.inbound import ButtonPress, Chat, Message, Person
-from handlers.outbound import Button, EditText, Keyboard, Target
 from handlers.texts import Texts
 from handlers.tickets.formatting import local_time
 from handlers.tickets.keyboards import VIEW, PagePress, TicketPress, button, in_rows
+from messaging.inbound import ButtonPress, Chat, Message, Person
+from messaging.outbound import Button, EditText, Keyboard, Target
 from storage.models import TicketRow
 from storage.repositories.tickets import TicketListing
 

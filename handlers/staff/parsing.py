@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from domain.errors import DomainError
 from handlers.context import Context
-from handlers.inbound import Message
+from messaging.inbound import Message
 
 _NUMBER = re.compile(r"^[#＃]?0*(\d{1,9})$")
 

@@ -13,12 +13,12 @@ from domain.permissions import Operation
 from domain.ticket import label
 from handlers import registry
 from handlers.context import Context
-from handlers.inbound import Message
-from handlers.outbound import SendPhoto
 from handlers.staff.parsing import replied_ticket
 from handlers.tickets import access
 from handlers.tickets.notices import report_thread
 from handlers.tickets.publish import refresh
+from messaging.inbound import Message
+from messaging.outbound import SendPhoto
 
 
 @registry.messages

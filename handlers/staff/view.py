@@ -6,13 +6,13 @@ from __future__ import annotations
 from domain.privacy import mask_phone_numbers
 from domain.ticket import Ticket, TicketEvent, label
 from handlers.context import Context
-from handlers.inbound import ButtonPress, Chat, Message
-from handlers.outbound import SendText, Target
 from handlers.texts import Texts
 from handlers.tickets import access
 from handlers.tickets.card import card_buttons, card_text, public_first_name
 from handlers.tickets.formatting import local_time
 from handlers.tickets.publish import before_photo_count
+from messaging.inbound import ButtonPress, Chat, Message
+from messaging.outbound import SendText, Target
 
 MAX_EVENTS = 30
 TEXT_LIMIT = 4000

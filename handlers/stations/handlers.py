@@ -16,11 +16,11 @@ from datetime import timedelta
 from domain.geo import CoordinatesOutOfRange, validate_coordinates
 from handlers import registry
 from handlers.context import Context
-from handlers.inbound import Message
 from handlers.intake.pending_report import PendingReport, PlacePart, Reporter
-from handlers.outbound import SendText, Target
 from handlers.stations.render import nearby_text
 from handlers.texts import LANGUAGES, Texts
+from messaging.inbound import Message
+from messaging.outbound import SendText, Target
 from storage.models import PendingReportRow
 
 # A location sent this recently is "where I am" for /stations.

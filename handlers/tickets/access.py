@@ -11,8 +11,8 @@ from domain.errors import DomainError, TicketNotFound
 from domain.permissions import Operation, Standing
 from domain.ticket import Actor, Ticket
 from handlers.context import Context
-from handlers.inbound import ButtonPress, Person
-from handlers.outbound import AnswerButton
+from messaging.inbound import ButtonPress, Person
+from messaging.outbound import AnswerButton
 
 log = logging.getLogger(__name__)
 

@@ -13,13 +13,13 @@ from domain.privacy import mask_phone_numbers, public_name
 from domain.status import Action, Status, allowed_actions
 from domain.ticket import Ticket, label
 from handlers.context import Context
-from handlers.outbound import Button, Keyboard
 from handlers.texts import Texts
 from handlers.tickets.formatting import duration, local_time
 from handlers.tickets.keyboards import CategoryPress, TicketPress, button, in_rows
 from handlers.web.links import ticket_url
 from handlers.workflow import sla
 from handlers.workflow.schedule import windows_for
+from messaging.outbound import Button, Keyboard
 
 STATUS_ICON = {
     Status.NEW: "🆕", Status.ASSIGNED: "📌", Status.ACKNOWLEDGED: "✅",

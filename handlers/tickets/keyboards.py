@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.status import Status
-from handlers.outbound import Button, Keyboard
+from messaging.outbound import Button, Keyboard
 
 # Short codes keep callback data small; they are part of the stored cards, so never reuse one.
 _STATUS_CODES = {

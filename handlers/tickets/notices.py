@@ -9,12 +9,12 @@ from __future__ import annotations
 from domain.privacy import mask_phone_numbers
 from domain.ticket import Ticket, TicketEvent, label
 from handlers.context import Context
-from handlers.outbound import SendText, Target
 from handlers.texts import Texts, pick_language
 from handlers.tickets.card import public_first_name
 from handlers.tickets.formatting import duration, local_time
 from handlers.tickets.names import name_list
 from handlers.workflow.schedule import windows_for
+from messaging.outbound import SendText, Target
 
 # Changes the department hears about even though its own people did not make them.
 _DEPARTMENT_HEARS = frozenset({"reopen", "close"})

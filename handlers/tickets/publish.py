@@ -12,11 +12,11 @@ from __future__ import annotations
 from domain.ticket import Ticket, TicketEvent, label
 from handlers.context import Context
 from handlers.media import media_ref
-from handlers.outbound import EditCaption, EditText, SendPhoto, SendText, Target
 from handlers.tickets.card import department_card, group_card, public_first_name
 from handlers.tickets.names import name_list
 from handlers.tickets.notices import notice_header, report_thread
 from handlers.workflow.schedule import plan
+from messaging.outbound import EditCaption, EditText, SendPhoto, SendText, Target
 
 CAPTION_LIMIT = 1024
 NOTICE_KINDS = frozenset({"escalated", "reminded"})

@@ -12,10 +12,10 @@ from datetime import timedelta
 
 from handlers import registry
 from handlers.context import Context
-from handlers.inbound import Message
-from handlers.outbound import SendText
 from handlers.web.links import public_url, sign_in_url, ticket_path
 from handlers.web.tokens import digest, new_token
+from messaging.inbound import Message
+from messaging.outbound import SendText
 
 LINK_LIFETIME = timedelta(minutes=10)
 LINKS_PER_HOUR = 5

@@ -11,7 +11,6 @@ import logging
 
 from domain.ticket import SYSTEM, CloseReason, Ticket
 from handlers.context import Context
-from handlers.outbound import SendText
 from handlers.tickets.card import department_card
 from handlers.tickets.notices import audience, tell_about_change
 from handlers.tickets.publish import (
@@ -25,6 +24,7 @@ from handlers.tickets.publish import (
 )
 from handlers.workflow import sla, verification
 from handlers.workflow.schedule import plan, windows_for
+from messaging.outbound import SendText
 
 log = logging.getLogger(__name__)
 

@@ -13,17 +13,6 @@ from domain.status import Status
 from domain.ticket import CloseReason, Rating, Ticket
 from handlers import registry
 from handlers.context import Context
-from handlers.inbound import ButtonPress
-from handlers.outbound import (
-    AnswerButton,
-    Button,
-    EditCaption,
-    EditText,
-    Keyboard,
-    SendPhoto,
-    SendText,
-    Target,
-)
 from handlers.texts import Texts
 from handlers.tickets import access
 from handlers.tickets.card import public_first_name
@@ -36,6 +25,17 @@ from handlers.tickets.notices import (
 )
 from handlers.tickets.publish import CAPTION_LIMIT, refresh
 from handlers.workflow.schedule import plan
+from messaging.inbound import ButtonPress
+from messaging.outbound import (
+    AnswerButton,
+    Button,
+    EditCaption,
+    EditText,
+    Keyboard,
+    SendPhoto,
+    SendText,
+    Target,
+)
 
 FIXED = "fixed"
 NOT_FIXED = "open"

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.outbound import Outgoing, to_payload
+from messaging.outbound import Outgoing, to_payload
 from storage.models import ChatLaneRow, OutboxRow
 
 ACTIVE = ("pending", "sending")

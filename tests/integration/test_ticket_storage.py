@@ -8,7 +8,7 @@ import pytest
 
 from domain import geo
 from domain.ticket import Actor, GeoPoint, Ticket
-from handlers.outbound import SendText, Target
+from messaging.outbound import SendText, Target
 from storage.repositories.inbox import IncomingUpdate
 from storage.repositories.tickets import StaleTicket
 

@@ -8,7 +8,6 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers.inbound import DocumentFile
 from handlers.intake.documents import could_be_image
 from handlers.intake.pending_report import (
     DESCRIPTION_LIMIT,
@@ -22,6 +21,7 @@ from handlers.intake.pending_report import (
     TextPart,
     shorten,
 )
+from messaging.inbound import DocumentFile
 
 ids = st.integers(min_value=1, max_value=2**40)
 names = st.text(max_size=20)

@@ -16,8 +16,8 @@ from bot.web.deps import WebDeps
 from bot.web.open311.params import NewRequest, Open311Error
 from domain.ticket import Ticket
 from handlers.context import Context
-from handlers.inbound import Chat, Person, Position
 from handlers.intake.filing import Draft, file_report
+from messaging.inbound import Chat, Person, Position
 
 # Who reported a request that came through the API. Person ids are Telegram user ids today
 # (never 0); this stands for "the connected system", named by the request's first/last name.

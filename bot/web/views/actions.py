@@ -24,13 +24,13 @@ from domain.status import Action, allowed_actions
 from domain.ticket import Ticket
 from handlers.context import Context
 from handlers.errors import domain_error_text
-from handlers.inbound import Person, PhotoFile
 from handlers.intake.exif_gps import sniff_image_type
 from handlers.media import media_ref
 from handlers.staff.actions import Request, perform
 from handlers.staff.choices import REASONS
 from handlers.texts import Texts
 from handlers.tickets import access
+from messaging.inbound import Person, PhotoFile
 
 # The page's forms, in the order the card shows its buttons.
 ORDER = (Operation.ACKNOWLEDGE, Operation.TAKE, Operation.PROGRESS, Operation.RESOLVE,

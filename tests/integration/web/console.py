@@ -22,12 +22,12 @@ from bot.web.deps import WebDeps
 from domain.clock import FakeClock
 from handlers.context import Context
 from handlers.directory import Directory
-from handlers.inbound import Chat, Person, Position
 from handlers.intake.filing import Draft, file_report
 from handlers.media import MediaStore
 from handlers.router import load_features
 from handlers.services import PeopleService, Services
 from handlers.web.tokens import digest, new_token
+from messaging.inbound import Chat, Person, Position
 from storage.db import create_engine, session_factory
 from storage.uow import UnitOfWorkFactory
 

@@ -12,8 +12,8 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from domain.permissions import Operation
-from handlers.inbound import Person
 from handlers.staff.actions import Request, perform
+from messaging.inbound import Person
 from storage.models import OutboxRow
 from tests.integration.web.console import ADMIN, GROUP, ROADS_STAFF, SANITATION_STAFF, Console
 

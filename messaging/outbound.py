@@ -1,13 +1,14 @@
-"""Platform-neutral outgoing messages and the port a transport implements to deliver them.
+"""Platform-neutral outgoing messages.
 
 Handlers never send anything directly: they add these to the outbox inside their unit of work,
-and the outbox sender delivers them through a `MessengerPort`.
+and the outbox sender delivers them through a platform's `MessengerPort` (`messaging.port`).
+Storage keeps them as payloads; both storage and handlers import this module, it imports neither.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar
 
 
 @dataclass(frozen=True)
@@ -143,54 +144,3 @@ def from_payload(kind: str, payload: dict[str, Any]) -> Outgoing:
             value = tuple(tuple(Button(**b) for b in row) for row in value)
         values[f.name] = value
     return cls(**values)
-
-
-# -- the port ------------------------------------------------------------------------------
-
-
-class DeliveryError(Exception):
-    """Base of what a transport reports when a message could not be delivered."""
-
-
-class RetryLater(DeliveryError):
-    """The platform asked us to slow down; try again after `seconds`."""
-
-    def __init__(self, seconds: float, description: str = "") -> None:
-        self.seconds = seconds
-        super().__init__(description or f"retry after {seconds}s")
-
-
-class TransientFailure(DeliveryError):
-    """A server error, a timeout or a dropped connection: worth retrying with backoff."""
-
-
-class PermanentFailure(DeliveryError):
-    """The platform refused the message for good (bad request, bot blocked, chat gone)."""
-
-
-class TargetGone(PermanentFailure):
-    """The message to reply to or to edit no longer exists."""
-
-
-class NotModified(DeliveryError):
-    """An edit that changes nothing: the message already shows what we wanted."""
-
-
-class MessengerPort(Protocol):
-    async def send_text(self, message: SendText, reply_to_id: int | None) -> int: ...
-
-    async def send_photo(self, message: SendPhoto, reply_to_id: int | None,
-                         data: bytes | None) -> int: ...
-
-    async def send_document(self, message: SendDocument, reply_to_id: int | None,
-                            data: bytes) -> int: ...
-
-    async def edit_text(self, message: EditText, message_id: int) -> None: ...
-
-    async def edit_caption(self, message: EditCaption, message_id: int) -> None: ...
-
-    async def delete_message(self, message: DeleteMessage, message_id: int) -> None: ...
-
-    async def answer_button(self, message: AnswerButton) -> None: ...
-
-    async def download(self, file_id: str) -> bytes: ...
