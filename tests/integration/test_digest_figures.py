@@ -12,15 +12,15 @@ from zoneinfo import ZoneInfo
 
 from bot.settings import SAMPLE_CONFIG, load_settings
 from domain.clock import FakeClock
+from domain.period import Period, PeriodKind, yesterday
 from domain.ticket import Actor, CloseReason, GeoPoint, Rating, Ticket
-from handlers.digest.figures import Ratio, gather
-from handlers.digest.lists import Reporter
-from handlers.digest.percentiles import Spread
-from handlers.digest.period import Period, PeriodKind, yesterday
 from handlers.digest.render import Naming, render_digest
-from handlers.digest.scope import Scope
 from handlers.directory import Directory
 from handlers.texts import Texts
+from storage.queries.figures import Ratio
+from storage.queries.lists import Reporter
+from storage.queries.percentiles import Spread
+from storage.queries.scope import Scope
 
 TZ = ZoneInfo("Asia/Shanghai")
 DONGHU = -1001000000001
@@ -140,7 +140,7 @@ async def test_the_groups_day_by_hand(uows):
     clock = FakeClock(local(5, 20, 9))
     await build_dataset(uows, clock)
     async with uows(read_only=True) as uow:
-        figures = await gather(uow, Scope(chat_id=DONGHU), monday(), clock.now())
+        figures = await uow.queries.figures(Scope(chat_id=DONGHU), monday(), clock.now())
 
     assert figures.period.kind is PeriodKind.DAY
     assert figures.as_of == local(6, 2, 0)
@@ -210,10 +210,10 @@ async def test_the_same_digest_text_on_every_backend(uows):
     await build_dataset(uows, clock, people)
     naming = Naming(people, Texts("zh"), TZ)
     async with uows(read_only=True) as uow:
-        group = await gather(uow, Scope(chat_id=DONGHU), monday(), clock.now())
-        sanitation = await gather(uow, Scope(departments=("sanitation",)), monday(),
+        group = await uow.queries.figures(Scope(chat_id=DONGHU), monday(), clock.now())
+        sanitation = await uow.queries.figures(Scope(departments=("sanitation",)), monday(),
                                   clock.now())
-        volunteers = await gather(uow, Scope(departments=("donghu-volunteers",)), monday(),
+        volunteers = await uow.queries.figures(Scope(departments=("donghu-volunteers",)), monday(),
                                   clock.now())
     assert render_digest(group, "day", naming) == GROUP_DIGEST
     # Acknowledged after 45 and 30 min: median 37.5 min, p90 43.5 min (shown in whole minutes).
@@ -227,8 +227,8 @@ async def test_figures_of_a_past_period_do_not_change_later(uows):
     clock = FakeClock(local(5, 20, 9))
     await build_dataset(uows, clock)
     async with uows(read_only=True) as uow:
-        now = await gather(uow, Scope(chat_id=DONGHU), monday(), clock.now())
-        later = await gather(uow, Scope(chat_id=DONGHU), monday(),
+        now = await uow.queries.figures(Scope(chat_id=DONGHU), monday(), clock.now())
+        later = await uow.queries.figures(Scope(chat_id=DONGHU), monday(),
                              clock.now() + timedelta(days=30))
     assert now == later
 
@@ -238,7 +238,7 @@ async def test_a_running_period_is_counted_up_to_now(uows):
     await build_dataset(uows, clock)
     today = Period.of_days(DIGEST_READ_AT.date(), DIGEST_READ_AT.date(), TZ, PeriodKind.DAY)
     async with uows(read_only=True) as uow:
-        figures = await gather(uow, Scope(chat_id=DONGHU), today, clock.now())
+        figures = await uow.queries.figures(Scope(chat_id=DONGHU), today, clock.now())
     assert figures.as_of == clock.now()
     # #11 reported at 01:00; #4 resolved at 08:00 (and acknowledged then, 45 h late).
     assert (figures.total.new, figures.total.resolved, figures.total.acknowledged) == (1, 1, 1)
