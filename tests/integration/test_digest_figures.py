@@ -212,9 +212,9 @@ async def test_the_same_digest_text_on_every_backend(uows):
     async with uows(read_only=True) as uow:
         group = await uow.queries.figures(Scope(chat_id=DONGHU), monday(), clock.now())
         sanitation = await uow.queries.figures(Scope(departments=("sanitation",)), monday(),
-                                  clock.now())
-        volunteers = await uow.queries.figures(Scope(departments=("donghu-volunteers",)), monday(),
-                                  clock.now())
+                                               clock.now())
+        volunteers = await uow.queries.figures(Scope(departments=("donghu-volunteers",)),
+                                               monday(), clock.now())
     assert render_digest(group, "day", naming) == GROUP_DIGEST
     # Acknowledged after 45 and 30 min: median 37.5 min, p90 43.5 min (shown in whole minutes).
     assert sanitation.to_acknowledge == Spread(2, 2250, 2610)
@@ -229,7 +229,7 @@ async def test_figures_of_a_past_period_do_not_change_later(uows):
     async with uows(read_only=True) as uow:
         now = await uow.queries.figures(Scope(chat_id=DONGHU), monday(), clock.now())
         later = await uow.queries.figures(Scope(chat_id=DONGHU), monday(),
-                             clock.now() + timedelta(days=30))
+                                          clock.now() + timedelta(days=30))
     assert now == later
 
 
@@ -249,3 +249,30 @@ async def test_a_running_period_is_counted_up_to_now(uows):
     assert render_digest(figures, "stats", naming).startswith(
         "📊 东湖社区联络群 · figures · 6/2 (until 08:30)\n"
         "New 1 · acknowledged 1 · resolved 1 · open 2 · overdue 1")
+
+
+async def test_each_concern_answers_alone_as_in_the_figures(uows):
+    """The repository's single queries (the public map's time to resolve, the block about
+    today) give what the digest's figures give for the same scope and instants."""
+    clock = FakeClock(local(5, 20, 9))
+    await build_dataset(uows, clock)
+    scope, period = Scope(chat_id=DONGHU), monday()
+    async with uows(read_only=True) as uow:
+        figures = await uow.queries.figures(scope, period, clock.now())
+        as_of = figures.as_of
+        assert await uow.queries.time_to_resolve(scope, period.start, as_of) \
+            == figures.to_resolve
+        assert await uow.queries.tallies(scope, period.start, as_of, clock.now()) \
+            == figures.departments
+        assert await uow.queries.rolling_resolution(scope, as_of) == figures.rolling
+        assert await uow.queries.oldest_overdue(scope, as_of, clock.now()) \
+            == figures.oldest_overdue
+        assert await uow.queries.top_reporters(scope, period.start, as_of) \
+            == figures.top_reporters
+        today = await uow.queries.today(scope, clock.now(), TZ)
+    # As in the running period above: #11 reported, #4 acknowledged and resolved this
+    # morning; #5 and #11 open, #11 past its acknowledgement deadline.
+    so_far = today.so_far
+    assert (so_far.new, so_far.acknowledged, so_far.resolved) == (1, 1, 1)
+    assert (today.open_count, today.overdue_count) == (2, 1)
+    assert [(t.number, t.overdue) for t in today.oldest_open] == [(5, False), (11, True)]
