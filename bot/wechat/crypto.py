@@ -9,7 +9,7 @@ As documented (消息加解密说明 / 消息推送, developers.weixin.qq.com):
   PKCS#7 padding to a multiple of **32** bytes (not AES's 16);
   plaintext = random(16 B) + len(msg) as 4 bytes network order + msg + AppID.
 
-The documented sample vectors are checked in tests/unit/wechat/test_wechat_crypto.py.
+The documented sample vectors are checked in tests/unit/test_wechat_crypto.py.
 """
 
 from __future__ import annotations

@@ -145,27 +145,30 @@ def _read_flat(body: bytes | str) -> dict[str, str]:
             # Only ScanCodeInfo/SendPicsInfo-style events nest; keep their text flat.
             fields[child.tag] = "".join(child.itertext()).strip()
         else:
-            fields[child.tag] = (child.text or "").strip()
+            # Kept as sent: a rider's text is theirs, spaces and all.
+            fields[child.tag] = child.text or ""
     return fields
 
 
 def _need(fields: Mapping[str, str], name: str) -> str:
     value = fields.get(name)
-    if value is None or value == "":
+    if value is None or not value.strip():
         raise BadXml(f"missing {name}")
-    return value
+    return value.strip()
 
 
 def _int(fields: Mapping[str, str], name: str) -> int:
+    value = _need(fields, name)
     try:
-        return int(_need(fields, name))
+        return int(value)
     except ValueError as exc:
         raise BadXml(f"{name} is not an integer") from exc
 
 
 def _float(fields: Mapping[str, str], name: str) -> float:
+    text = _need(fields, name)
     try:
-        value = float(_need(fields, name))
+        value = float(text)
     except ValueError as exc:
         raise BadXml(f"{name} is not a number") from exc
     if value != value or value in (float("inf"), float("-inf")):
@@ -186,7 +189,7 @@ def parse_push(body: bytes | str) -> Push:
                 create_time=_int(f, "CreateTime"), msg_type=_need(f, "MsgType"))
     kind = head["msg_type"]
     if kind == "text":
-        menu_id = f.get("bizmsgmenuid") or None
+        menu_id = f.get("bizmsgmenuid", "").strip() or None
         return TextPush(**head, content=f.get("Content", ""), msg_id=_int(f, "MsgId"),
                         menu_item_id=menu_id)
     if kind == "image":
@@ -195,12 +198,12 @@ def parse_push(body: bytes | str) -> Push:
     if kind == "location":
         lat, lon = _latlon(_float(f, "Location_X"), _float(f, "Location_Y"),
                            "Location_X/Location_Y")
-        scale = int(_float(f, "Scale")) if f.get("Scale") else 0
+        scale = int(_float(f, "Scale")) if f.get("Scale", "").strip() else 0
         return LocationPush(**head, lat=lat, lon=lon, scale=scale, label=f.get("Label", ""),
                             msg_id=_int(f, "MsgId"))
     if kind == "event":
         return _parse_event(head, f)
-    msg_id = _int(f, "MsgId") if f.get("MsgId") else None
+    msg_id = _int(f, "MsgId") if f.get("MsgId", "").strip() else None
     return OtherMessage(**head, msg_id=msg_id, fields=f)
 
 
@@ -217,7 +220,7 @@ def _parse_event(head: dict, f: Mapping[str, str]) -> EventPush:
         return Scanned(**head, event=event, event_key=key, ticket=f.get("Ticket", ""))
     if event == "LOCATION":
         lat, lon = _latlon(_float(f, "Latitude"), _float(f, "Longitude"), "Latitude/Longitude")
-        precision = _float(f, "Precision") if f.get("Precision") else 0.0
+        precision = _float(f, "Precision") if f.get("Precision", "").strip() else 0.0
         return LocationReport(**head, event=event, event_key=key, latitude=lat, longitude=lon,
                               precision=precision)
     return OtherEvent(**head, event=event, event_key=key, fields=f)
