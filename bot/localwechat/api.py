@@ -25,6 +25,7 @@ Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 IMAGE_LIMIT = 2 * 1024 * 1024
 TEXT_LIMIT_BYTES = 2048
+DROPPED_TEMPLATE_FIELDS = frozenset({"first", "remark"})
 IMAGE_MAGIC = {b"\xff\xd8\xff": "image/jpeg", b"\x89PNG\r\n\x1a\n": "image/png",
                b"GIF87a": "image/gif", b"GIF89a": "image/gif"}
 ERRMSG = {
@@ -185,7 +186,11 @@ class Routes:
                 k in keys and isinstance(v, dict) and "value" in v for k, v in data.items()):
             raise ApiAnswer(47003)
         msgid = self.s.world.next_template_msg_id()
-        sent = {"template_id": body["template_id"], "data": data, "url": body.get("url", "")}
+        # Since May 2023 WeChat drops "first" and "remark" (关于规范公众号模板消息的再次公告):
+        # the call succeeds, the user never sees them.
+        shown = {k: v for k, v in data.items() if k not in DROPPED_TEMPLATE_FIELDS}
+        sent = {"template_id": body["template_id"], "data": shown, "url": body.get("url", ""),
+                "dropped": sorted(set(data) - set(shown))}
         follower.received.append(Received("template", "template", sent, self.s.clock.now()))
         return answer(0, msgid=msgid)
 

@@ -49,6 +49,8 @@ async def test_five_replies_after_a_message_then_45047_then_45015(wx: Setup) -> 
     last = rider.received()[-1]
     assert last.via == "template" and "5 小时 0 分" in last.text
     assert last.body["url"] == "https://liaison.example/t/42"
+    # "first" is accepted but, as on WeChat since 2023, never shown
+    assert "已解决" not in last.text and last.body["dropped"] == ["first"]
 
 
 async def test_a_menu_click_gives_three_replies_for_one_minute(wx: Setup) -> None:
@@ -223,3 +225,14 @@ async def test_a_wrong_secret_is_refused_and_never_logged(wx: Setup,
     assert caught.value.errcode == 40125
     assert "wrong-secret" not in repr(api)
     assert "wrong-secret" not in caplog.text and wx.server.app_secret not in caplog.text
+
+
+async def test_what_a_user_received_is_readable_over_http(wx: Setup) -> None:
+    rider = wx.server.user("oRider")
+    await rider.send_text("hi")
+    await wx.api.send_text("oRider", "工单 #0042 已登记")
+    async with wx.session.get(f"{wx.server.base_url}/_control/users") as resp:
+        assert await resp.json() == ["oRider"]
+    async with wx.session.get(f"{wx.server.base_url}/_control/users/oRider/received") as resp:
+        (item,) = await resp.json()
+    assert (item["via"], item["kind"], item["text"]) == ("custom", "text", "工单 #0042 已登记")
