@@ -19,7 +19,8 @@ def test_check_decrypt_and_parse_one_push_well_under_a_millisecond() -> None:
     ts, nonce = str(int(clock.now().timestamp())), "415670741"
     plain = render({"ToUserName": "gh_local", "FromUserName": "oRider-0001", "CreateTime": ts,
                     "MsgType": "location", "Location_X": 39.910103, "Location_Y": 116.403744,
-                    "Scale": 15, "Label": "北京市东城区东长安街天安门东", "MsgId": 24000000000000001})
+                    "Scale": 15, "Label": "北京市东城区东长安街天安门东",
+                    "MsgId": 24000000000000001})
     encrypt = crypto.encrypt(plain.encode())
     body = render_envelope("gh_local", encrypt).encode()
     signature = crypto.sign(ts, nonce, encrypt)
