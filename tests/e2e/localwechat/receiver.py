@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 
 from aiohttp import web
 
-from bot.wechat.crypto import CallbackError, MessageCrypto, check_fresh, check_signature
-from bot.wechat.xml import BadXml, Push, parse_envelope, parse_push, render_reply_envelope
+from bot.wechat.callback import open_callback, verify_url
+from bot.wechat.crypto import CallbackError, MessageCrypto
+from bot.wechat.xml import BadXml, Push, render_reply_envelope
 from domain.clock import Clock
 
 
@@ -32,11 +33,10 @@ class Receiver:
         return app
 
     async def verify(self, request: web.Request) -> web.StreamResponse:
-        q = request.query
-        if not check_signature(self.crypto.token, q.get("timestamp", ""), q.get("nonce", ""),
-                               q.get("signature")):
+        try:
+            return web.Response(text=verify_url(request.query, self.crypto.token))
+        except CallbackError:
             return web.Response(status=401)
-        return web.Response(text=q.get("echostr", ""))
 
     async def receive(self, request: web.Request) -> web.StreamResponse:
         q = request.query
@@ -45,14 +45,8 @@ class Receiver:
         delay = self.delays.pop(0) if self.delays else 0.0
         timestamp, nonce = q.get("timestamp", ""), q.get("nonce", "")
         try:
-            check_fresh(timestamp, self.clock.now())
-            if self.safe_mode:
-                envelope = parse_envelope(body)
-                body = self.crypto.open_push(envelope.encrypt, timestamp, nonce,
-                                             q.get("msg_signature"))
-            elif not check_signature(self.crypto.token, timestamp, nonce, q.get("signature")):
-                raise CallbackError("bad signature")
-            push = parse_push(body)
+            push = open_callback(q, body, self.crypto, self.clock.now(),
+                                 require_encryption=self.safe_mode)
         except CallbackError as exc:
             self.refused.append(type(exc).__name__)
             return web.Response(status=401)
