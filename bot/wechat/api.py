@@ -32,7 +32,6 @@ log = logging.getLogger(__name__)
 PRODUCTION_BASE_URL = "https://api.weixin.qq.com"
 # 新增临时素材: the page says both "图片2MB" and "图片(image): 10M"; keep to the smaller.
 IMAGE_UPLOAD_LIMIT = 2 * 1024 * 1024
-TEXT_LIMIT_BYTES = 2048  # customer-service text: longer ones are refused (45002)
 
 
 @dataclass(frozen=True)
@@ -177,8 +176,6 @@ class WeChatApi:
             lambda t: self._post_json("/cgi-bin/message/custom/send", message, t))
 
     async def send_text(self, openid: str, text: str) -> None:
-        if len(text.encode()) > TEXT_LIMIT_BYTES:
-            raise PermanentFailure(f"text of {len(text.encode())} bytes is over the limit")
         await self.send_custom({"touser": openid, "msgtype": "text", "text": {"content": text}})
 
     async def send_image(self, openid: str, media_id: str) -> None:

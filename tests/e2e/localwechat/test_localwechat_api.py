@@ -236,3 +236,10 @@ async def test_what_a_user_received_is_readable_over_http(wx: Setup) -> None:
     async with wx.session.get(f"{wx.server.base_url}/_control/users/oRider/received") as resp:
         (item,) = await resp.json()
     assert (item["via"], item["kind"], item["text"]) == ("custom", "text", "工单 #0042 已登记")
+
+
+async def test_an_overlong_text_is_refused_by_wechat_not_cut(wx: Setup) -> None:
+    await wx.server.user("oRider").send_text("hi")
+    with pytest.raises(WeChatRefused) as caught:
+        await wx.api.send_text("oRider", "路" * 700)  # 2100 bytes
+    assert caught.value.errcode == 45002

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 from bot.wechat.xml import ImagePush, LocationPush
 
@@ -19,7 +20,10 @@ async def test_a_burst_of_reports_arrives_whole(wx: Setup) -> None:
         await rider.send_image(photo)
         await rider.send_location(39.90 + n / 1000, 116.39, f"路口 {n}")
 
+    start = time.perf_counter()
     await asyncio.gather(*(report(n) for n in range(len(riders))))
+    took = time.perf_counter() - start
+    print(f"\n80 sealed pushes from 40 riders in {took:.2f} s ({80 / took:.0f} pushes/s)")
     pushes = wx.receiver.pushes
     assert len(pushes) == 80 and len({p.dedup_key for p in pushes}) == 80
     for rider in riders:

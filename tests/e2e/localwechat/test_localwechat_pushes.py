@@ -78,16 +78,19 @@ async def test_events_location_report_click_and_follow(wx: Setup) -> None:
     assert click.dedup_key.startswith("event:oRider:")
 
 
-async def test_no_answer_within_the_timeout_is_retried_with_the_same_msg_id(wx: Setup) -> None:
-    wx.receiver.delays = [1.0, 1.0]  # the first two attempts answer too late
+async def test_no_answer_within_the_timeout_is_retried_with_the_same_msg_id(
+        wx_hasty: Setup) -> None:
+    wx = wx_hasty
+    wx.receiver.delays = [1.5, 1.5]  # the first two attempts answer too late
     result = await wx.server.user("oRider").send_text("hello")
     assert result.statuses == [None, None, 200]
     ids = {p.dedup_key for p in wx.receiver.pushes}
     assert len(wx.receiver.pushes) == 3 and len(ids) == 1  # what the inbox must de-duplicate
 
 
-async def test_wechat_gives_up_after_three_retries(wx: Setup) -> None:
-    wx.receiver.delays = [1.0] * 4
+async def test_wechat_gives_up_after_three_retries(wx_hasty: Setup) -> None:
+    wx = wx_hasty
+    wx.receiver.delays = [1.5] * 4
     result = await wx.server.user("oRider").send_text("hello")
     assert result.statuses == [None, None, None, None] and not result.delivered
 
