@@ -24,7 +24,7 @@ import aiohttp
 from domain.clock import Clock, SystemClock
 from messaging.port import PermanentFailure, TransientFailure
 
-from .errors import MediaTooLarge, TokenExpired, error_for
+from .errors import MediaTooLarge, TokenExpired, WeChatRefused, error_for
 from .tokens import AccessToken, MemoryTokenStore, TokenStore
 
 log = logging.getLogger(__name__)
@@ -106,8 +106,12 @@ class WeChatApi:
     async def _fetch_token(self, *, force: bool) -> AccessToken:
         body = {"grant_type": "client_credential", "appid": self.app_id,
                 "secret": self._secret, "force_refresh": force}
-        answer = await self._with_retries(
-            lambda: self._post_json("/cgi-bin/stable_token", body, token=None))
+        try:
+            answer = await self._with_retries(
+                lambda: self._post_json("/cgi-bin/stable_token", body, token=None))
+        except TokenExpired as exc:
+            # From stable_token itself 40001 means the AppSecret is wrong: no retry mends it.
+            raise WeChatRefused(exc.errcode, "AppID or AppSecret refused") from exc
         if "access_token" not in answer:
             raise PermanentFailure("stable_token answered without a token")
         expires = int(answer.get("expires_in", 7200))

@@ -243,3 +243,10 @@ async def test_an_overlong_text_is_refused_by_wechat_not_cut(wx: Setup) -> None:
     with pytest.raises(WeChatRefused) as caught:
         await wx.api.send_text("oRider", "路" * 700)  # 2100 bytes
     assert caught.value.errcode == 45002
+
+
+async def test_a_secret_refused_by_stable_token_is_permanent(wx: Setup) -> None:
+    wx.server.faults.fail("/cgi-bin/stable_token", 40001)
+    with pytest.raises(WeChatRefused) as caught:
+        await wx.api.access_token()
+    assert caught.value.errcode == 40001 and not isinstance(caught.value, TokenExpired)
