@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import secrets
 from collections.abc import Iterable
 from types import TracebackType
 from typing import Any
@@ -12,7 +13,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.wechat import budget
-from bot.wechat.crypto import MessageCrypto
+from bot.wechat.crypto import MessageCrypto, sha1_signature
 from bot.wechat.datum import wgs84_to_wechat
 from domain.clock import Clock, SystemClock
 
@@ -100,6 +101,23 @@ class LocalWeChat:
     async def __aexit__(self, exc_type: type[BaseException] | None,
                         exc: BaseException | None, tb: TracebackType | None) -> None:
         await self.stop()
+
+    async def verify_url(self) -> bool:
+        """What the platform's "submit" does: a signed GET with an `echostr` that the bot must
+        send back unchanged."""
+        if self._session is None or not self.bot_url:
+            raise RuntimeError("the local WeChat server is not started or has no bot_url")
+        timestamp = str(int(self.clock.now().timestamp()))
+        nonce, echostr = str(secrets.randbelow(10**9)), str(secrets.randbelow(10**18))
+        params = {"signature": sha1_signature(self.token, timestamp, nonce),
+                  "timestamp": timestamp, "nonce": nonce, "echostr": echostr}
+        try:
+            async with self._session.get(self.bot_url, params=params,
+                                         timeout=aiohttp.ClientTimeout(
+                                             total=self.push_timeout_s)) as resp:
+                return resp.status == 200 and (await resp.text()) == echostr
+        except (TimeoutError, aiohttp.ClientError):
+            return False
 
     # -- the account -----------------------------------------------------------------------
 

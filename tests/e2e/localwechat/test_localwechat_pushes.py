@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from PIL import Image
 
-from bot.wechat.crypto import sha1_signature
+from bot.wechat.crypto import MessageCrypto, sha1_signature
 from bot.wechat.datum import wechat_to_wgs84
 from bot.wechat.xml import (
     ImagePush,
@@ -39,6 +39,13 @@ async def test_the_get_verification_echoes_only_when_signed(wx: Setup) -> None:
         assert (resp.status, await resp.text()) == (200, "4375120948345356249")
     async with wx.session.get(url, params={**good, "signature": "0" * 40}) as resp:
         assert resp.status == 401
+
+
+async def test_the_platform_submit_check_passes_against_a_correct_callback(wx: Setup) -> None:
+    assert await wx.server.verify_url()
+    # the account's Token changed on the platform, the bot still has the old one
+    wx.server.crypto = MessageCrypto("changed", wx.server.encoding_aes_key, wx.server.app_id)
+    assert not await wx.server.verify_url()
 
 
 async def test_photo_then_location_arrive_sealed_and_parse(wx: Setup) -> None:
