@@ -218,9 +218,9 @@ class WeComClient:
             subscribed = False
             try:
                 assert self._session is not None
-                self._ws = await self._session.ws_connect(
-                    self.url, autoping=True, heartbeat=None, timeout=self._timeout,
-                    max_msg_size=0)
+                async with asyncio.timeout(self._timeout):
+                    self._ws = await self._session.ws_connect(
+                        self.url, autoping=True, heartbeat=None, max_msg_size=0)
                 self.stats.connects += 1
                 subscribed = await self._serve(self._ws)
             except (TimeoutError, aiohttp.ClientError, OSError) as error:
