@@ -38,6 +38,7 @@ from aiohttp import WSMsgType, web
 
 from bot.wecom import frames
 from bot.wecom.frames import Request
+from bot.wecom.media import encrypt_media, new_aeskey
 
 from .limits import SlidingWindow
 
@@ -114,12 +115,14 @@ class LocalWeCom:
         card_update_window_s: float = 5.0,
         reply_window_s: float = 24 * 3600,
         hold_while_offline: bool = True,
+        encrypt_media: bool = True,
         now: Callable[[], float] = time.monotonic,
     ) -> None:
         self.bot_id = bot_id
         self.secret = secret
         self.bot_name = bot_name
         self.hold_while_offline = hold_while_offline
+        self.encrypt_media = encrypt_media
         self._now = now
         self._chat_minute = SlidingWindow(chat_per_minute, 60, now)
         self._chat_hour = SlidingWindow(chat_per_hour, 3600, now)
@@ -362,8 +365,15 @@ class LocalWeCom:
                   msgid: str | None = None) -> str:
         """A member writes to the bot; in a group with @bot first. Returns the callback's
         req_id. With an image it is a mixed (text + image) message, as WeCom sends them."""
+        aeskey: str | None = None
         if image is not None:
-            image_url = self.add_image(image)
+            # As the real service: the file is served encrypted, the key rides in the message.
+            if self.encrypt_media:
+                aeskey = new_aeskey()
+                image_url = self.add_image(encrypt_media(image, aeskey),
+                                           "application/octet-stream")
+            else:
+                image_url = self.add_image(image)
         content = f"@{self.bot_name} {text}" if (group and mention_bot) else text
         body: dict[str, Any] = {
             "msgid": msgid or self._msgid(), "aibotid": self.bot_id,
@@ -376,7 +386,10 @@ class LocalWeCom:
             items: list[dict[str, Any]] = []
             if content:
                 items.append({"msgtype": "text", "text": {"content": content}})
-            items.append({"msgtype": "image", "image": {"url": image_url}})
+            picture: dict[str, Any] = {"url": image_url}
+            if aeskey:
+                picture["aeskey"] = aeskey
+            items.append({"msgtype": "image", "image": picture})
             body.update(msgtype="mixed", mixed={"msg_item": items})
         else:
             body.update(msgtype="text", text={"content": content})

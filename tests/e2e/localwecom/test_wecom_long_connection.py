@@ -11,7 +11,8 @@ import pytest
 from bot.localwecom import LocalWeCom
 from bot.wecom import cards, frames
 from bot.wecom.client import Backoff, WeComClient
-from bot.wecom.frames import CardEvent, MessageCallback
+from bot.wecom.frames import CardEvent, ImageRef, MessageCallback
+from bot.wecom.media import download_image, new_aeskey
 from bot.wecom.mentions import strip_bot_mention
 from messaging.port import PermanentFailure, RetryLater, TransientFailure
 from tests.e2e.localwecom.conftest import FAST, ClientFactory, Inbox, eventually
@@ -52,8 +53,16 @@ async def test_mixed_message_image_is_served(wecom: LocalWeCom, connect: ClientF
     assert message.msgtype == "mixed"
     assert strip_bot_mention(message.text) == "解决 42 已铣刨重铺"
     (image,) = message.images
-    async with aiohttp.ClientSession() as session, session.get(image.url) as response:
-        assert await response.read() == photo
+    assert image.aeskey
+    async with aiohttp.ClientSession() as session:
+        async with session.get(image.url) as response:
+            assert await response.read() != photo  # served encrypted
+        assert await download_image(session, image) == photo
+        wrong = ImageRef(image.url, new_aeskey())
+        with pytest.raises(PermanentFailure):
+            await download_image(session, wrong)
+        with pytest.raises(PermanentFailure):
+            await download_image(session, ImageRef(image.url + "x", image.aeskey))
 
 
 async def test_active_send_markdown_and_card(wecom: LocalWeCom, connect: ClientFactory) -> None:
