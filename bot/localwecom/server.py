@@ -323,6 +323,10 @@ class LocalWeCom:
                 await self._answer(ws, request.req_id, ERR_EXPIRED,
                                    "reply needs a message callback req_id")
                 return
+            problem = _reply_problem(body)
+            if problem:
+                await self._answer(ws, request.req_id, ERR_BAD_REQUEST, problem)
+                return
             callback.replies += 1
             self._post("reply", callback.chatid, body, request.req_id)
         await self._answer(ws, request.req_id)
@@ -511,6 +515,20 @@ class LocalWeCom:
 def _part(body: dict[str, Any], name: str) -> dict[str, Any]:
     value = body.get(name)
     return value if isinstance(value, dict) else {}
+
+
+def _reply_problem(body: dict[str, Any]) -> str:
+    """Replies to a message are stream messages, template cards, or both (document 101031)."""
+    msgtype = body.get("msgtype")
+    if msgtype not in ("stream", "template_card", "stream_with_template_card"):
+        return f"replies cannot be {msgtype!r}"
+    if msgtype != "template_card":
+        stream = _part(body, "stream")
+        if not stream.get("id"):
+            return "stream.id required"
+        if len(str(stream.get("content", "")).encode()) > 20480:
+            return "stream.content over 20480 bytes"
+    return ""
 
 
 def _errjson(errcode: int, errmsg: str) -> web.Response:
