@@ -368,8 +368,9 @@ class WeComClient:
     async def _request(self, cmd: str, build: Callable[[str], str], *,
                        ws: aiohttp.ClientWebSocketResponse | None = None,
                        req_id: str | None = None, wait_s: float | None = None) -> Answer:
-        ws = ws or (self._ws if self._ready.is_set() else None)
-        if ws is None or ws.closed:
+        if ws is None:
+            ws = await self._connection(wait_s or self._timeout)
+        if ws.closed:
             raise TransientFailure("wecom not connected")
         rid = req_id or frames.new_req_id(cmd)
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
@@ -383,6 +384,16 @@ class WeComClient:
             raise TransientFailure(f"wecom {cmd} not sent: {error}") from error
         finally:
             self._pending.pop(rid, None)
+
+    async def _connection(self, wait_s: float) -> aiohttp.ClientWebSocketResponse:
+        """The subscribed socket; while reconnecting, wait a little for it rather than fail a
+        send that a moment later would go through."""
+        if not self._ready.is_set() and self._runner is not None and not self._stopping:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._ready.wait(), wait_s)
+        if not self._ready.is_set() or self._ws is None:
+            raise TransientFailure("wecom not connected")
+        return self._ws
 
     async def send(self, chatid: str, body: dict[str, Any]) -> Answer:
         """Active send (aibot_send_msg) to a group chatid or a userid."""

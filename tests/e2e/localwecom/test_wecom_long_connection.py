@@ -43,11 +43,13 @@ async def test_subscribe_receive_and_reply(wecom: LocalWeCom, connect: ClientFac
 
 async def test_wrong_secret_is_refused_and_retried(wecom: LocalWeCom,
                                                    connect: ClientFactory) -> None:
-    client = await connect(Inbox(), secret="wrong", wait=False)
+    client = await connect(Inbox(), secret="wrong", wait=False, request_timeout_s=1.5)
     await eventually(lambda: wecom.refused_subscribes >= 2)
     assert not client.connected
+    started = time.monotonic()
     with pytest.raises(TransientFailure):
         await client.send_markdown(GROUP, "x")
+    assert time.monotonic() - started >= 1.5  # waited for a connection that never came
 
 
 async def test_mixed_message_image_is_served(wecom: LocalWeCom, connect: ClientFactory) -> None:
@@ -268,3 +270,30 @@ async def test_throughput(wecom: LocalWeCom, connect: ClientFactory) -> None:
         await client.send_markdown(f"chat-{n}", "x")
     elapsed = time.perf_counter() - started
     print(f"wecom active sends answered: {client_sends / elapsed:.0f}/s")
+
+
+async def test_sends_across_a_drop(wecom: LocalWeCom, connect: ClientFactory) -> None:
+    """Sends made while the connection is being re-established wait for it; a send whose
+    answer was lost is retried by the caller. Every line arrives; a line can arrive twice only
+    when its answer was lost (active sends have no id to look up first)."""
+    client = await connect(Inbox())
+    lost_answers = 0
+
+    async def send_until_answered(text: str) -> None:
+        nonlocal lost_answers
+        while True:
+            try:
+                await client.send_markdown(GROUP, text)
+                return
+            except TransientFailure:
+                lost_answers += 1
+
+    lines = [f"提醒 {n}" for n in range(25)]  # under the 30 a minute of one chat
+    for n, line in enumerate(lines):
+        if n == 10:
+            await wecom.drop()
+        await send_until_answered(line)
+    texts = [p.text for p in wecom.chat(GROUP).of("send")]
+    assert set(texts) == set(lines)
+    assert len(texts) - len(lines) <= lost_answers
+    assert client.stats.subscribed == 2
