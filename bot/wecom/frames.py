@@ -74,6 +74,12 @@ class MessageCallback:
     def is_group(self) -> bool:
         return self.chattype == "group"
 
+    @property
+    def conversation(self) -> str:
+        """Where to answer with an active send: the group's chatid, or in a one-to-one chat
+        (which carries no chatid) the user's userid."""
+        return self.chatid or self.userid
+
 
 @dataclass(frozen=True)
 class CardEvent:
@@ -89,6 +95,10 @@ class CardEvent:
     card_type: str = ""
     create_time: int | None = None
     raw: JSON = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def conversation(self) -> str:
+        return self.chatid or self.userid
 
 
 @dataclass(frozen=True)

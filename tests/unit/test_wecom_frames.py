@@ -147,3 +147,12 @@ def test_update_card_body() -> None:
     assert isinstance(decoded, Request) and decoded.cmd == frames.RESPOND_UPDATE
     assert decoded.body == {"response_type": "update_template_card", "userids": ["u1"],
                             "template_card": {"card_type": "text_notice"}}
+
+
+def test_one_to_one_message_answers_to_the_user() -> None:
+    decoded = frames.decode(frames.message_callback("r", {
+        "msgid": "m", "chattype": "single", "from": {"userid": "zhangsan"}, "msgtype": "text",
+        "text": {"content": "待办"}}))
+    assert isinstance(decoded, MessageCallback)
+    assert not decoded.is_group and decoded.chatid == ""
+    assert decoded.conversation == "zhangsan"
