@@ -150,6 +150,7 @@ class WeComClient:
         self._queue: asyncio.Queue[Callback] = asyncio.Queue()
         self._seen = _SeenIds()
         self._card_events: OrderedDict[str, float] = OrderedDict()
+        self._reply_locks: dict[str, asyncio.Lock] = {}
         self._kicked = False
         self._runner: asyncio.Task[None] | None = None
         self._worker: asyncio.Task[None] | None = None
@@ -368,11 +369,25 @@ class WeComClient:
     async def _request(self, cmd: str, build: Callable[[str], str], *,
                        ws: aiohttp.ClientWebSocketResponse | None = None,
                        req_id: str | None = None, wait_s: float | None = None) -> Answer:
+        if req_id is None:
+            return await self._request_once(cmd, build, ws, frames.new_req_id(cmd), wait_s)
+        # Replies reuse the callback's req_id and are matched to their answer by it: one at a
+        # time per req_id, in the order they were asked for (as the official SDKs queue them).
+        lock = self._reply_locks.setdefault(req_id, asyncio.Lock())
+        try:
+            async with lock:
+                return await self._request_once(cmd, build, ws, req_id, wait_s)
+        finally:
+            if not lock.locked() and self._reply_locks.get(req_id) is lock:
+                del self._reply_locks[req_id]
+
+    async def _request_once(self, cmd: str, build: Callable[[str], str],
+                            ws: aiohttp.ClientWebSocketResponse | None, rid: str,
+                            wait_s: float | None) -> Answer:
         if ws is None:
             ws = await self._connection(wait_s or self._timeout)
         if ws.closed:
             raise TransientFailure("wecom not connected")
-        rid = req_id or frames.new_req_id(cmd)
         future: asyncio.Future[Answer] = asyncio.get_running_loop().create_future()
         self._pending[rid] = future
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
 from dataclasses import replace
@@ -297,3 +298,15 @@ async def test_sends_across_a_drop(wecom: LocalWeCom, connect: ClientFactory) ->
     assert set(texts) == set(lines)
     assert len(texts) - len(lines) <= lost_answers
     assert client.stats.subscribed == 2
+
+
+async def test_replies_to_one_callback_go_one_at_a_time(wecom: LocalWeCom,
+                                                        connect: ClientFactory) -> None:
+    inbox = Inbox()
+    client = await connect(inbox)
+    await wecom.say(GROUP, "u", "工单 42")
+    (message,) = await inbox.wait(1)
+    await asyncio.gather(*(client.respond(message.req_id, frames.stream_body("s", f"第 {n} 段",
+                                                                             finish=n == 4))
+                           for n in range(5)))
+    assert [p.text for p in wecom.chat(GROUP).of("reply")] == [f"第 {n} 段" for n in range(5)]
