@@ -310,3 +310,26 @@ async def test_replies_to_one_callback_go_one_at_a_time(wecom: LocalWeCom,
                                                                              finish=n == 4))
                            for n in range(5)))
     assert [p.text for p in wecom.chat(GROUP).of("reply")] == [f"第 {n} 段" for n in range(5)]
+
+
+async def test_without_holding_a_message_sent_while_away_is_gone() -> None:
+    """The public pages do not say whether WeCom keeps callbacks for a disconnected bot. With
+    holding off, what was said during the gap never reaches the bot: the client cannot ask for
+    it again, which is why the docs list this as the protocol's open risk."""
+    server = LocalWeCom("bot-1", "s3cret", hold_while_offline=False)
+    await server.start()
+    inbox = Inbox()
+    client = WeComClient("bot-1", "s3cret", inbox, url=server.ws_url,
+                         backoff=replace(FAST, base_s=0.5, cap_s=0.5))
+    try:
+        await client.start()
+        await client.wait_ready(5)
+        await server.drop()
+        await server.say(GROUP, "u", "during the gap")
+        await server.wait_subscribed(5)
+        await server.say(GROUP, "u", "after the gap")
+        (only,) = await inbox.wait(1)
+        assert strip_bot_mention(only.text) == "after the gap"
+    finally:
+        await client.stop()
+        await server.stop()
