@@ -283,6 +283,10 @@ class WeComClient:
             elif message.type == aiohttp.WSMsgType.ERROR:
                 log.warning("wecom socket error: %s", ws.exception())
                 break
+        # The socket is gone: nothing more is sent on it, and whatever waits for an answer on
+        # it will not get one.
+        self._ready.clear()
+        self._fail_pending("connection lost")
 
     def _dispatch(self, decoded: frames.Decoded) -> None:
         if isinstance(decoded, Answer):
@@ -403,12 +407,21 @@ class WeComClient:
     async def _connection(self, wait_s: float) -> aiohttp.ClientWebSocketResponse:
         """The subscribed socket; while reconnecting, wait a little for it rather than fail a
         send that a moment later would go through."""
-        if not self._ready.is_set() and self._runner is not None and not self._stopping:
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._ready.wait(), wait_s)
-        if not self._ready.is_set() or self._ws is None:
-            raise TransientFailure("wecom not connected")
-        return self._ws
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait_s
+        while True:
+            ws = self._ws
+            if self._ready.is_set() and ws is not None and not ws.closed:
+                return ws
+            remaining = deadline - loop.time()
+            if self._runner is None or self._stopping or remaining <= 0:
+                raise TransientFailure("wecom not connected")
+            if self._ready.is_set():
+                # The socket just closed and the connection loop has not caught up yet.
+                await asyncio.sleep(min(0.01, remaining))
+            else:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._ready.wait(), remaining)
 
     async def send(self, chatid: str, body: dict[str, Any]) -> Answer:
         """Active send (aibot_send_msg) to a group chatid or a userid."""
