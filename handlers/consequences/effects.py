@@ -91,6 +91,7 @@ async def _join_original(ctx: Context, batch: Batch) -> None:
         if original is None:
             continue
         known = {f.user_id for f in await ctx.uow.tickets.followers(original)}
+        joined = 0
         for follower in await ctx.uow.tickets.followers(duplicate):
             if follower.user_id in known:
                 continue
@@ -98,6 +99,11 @@ async def _join_original(ctx: Context, batch: Batch) -> None:
                                   follower.chat_id, follower.message_id)
             await ctx.uow.tickets.add_follower(original, follower.user_id, follower.name,
                                                follower.chat_id, follower.message_id, ctx.now)
+            joined += 1
+        if not joined:
+            # Nobody new follows it, so it records nothing; its cards are shown afresh all
+            # the same, as the ticket the duplicate now points to.
+            await refresh(ctx, original)
 
 
 async def _shown_photo(ctx: Context, batch: Batch) -> tuple[str | None, int]:
