@@ -115,3 +115,7 @@ APPLY = {
     "description_edited": _apply_description,
     "rated": _apply_rated,
 }
+
+# Every kind of event a ticket's log may hold: its creation, a note (which changes no state)
+# and the kinds `APPLY` knows. Whatever reacts to events must know each of them.
+EVENT_KINDS = frozenset({"created", "note", *APPLY})

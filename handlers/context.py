@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from domain.clock import Clock
+from handlers.consequences.bus import Consequences
 from handlers.directory import Directory
 from handlers.texts import Texts, pick_language
 from messaging.outbound import Keyboard, Outgoing, SendText, Target
@@ -27,6 +28,12 @@ class Context:
     # Moments at which scheduled work should look again (a ticket's deadline…); the scheduler
     # is told after the unit of work commits.
     wakeups: list[datetime] = field(default_factory=list)
+    # What follows from the tickets' changes; settled before the unit of work commits.
+    consequences: Consequences = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.consequences = Consequences(self)
+        self.uow.before_commit(self.consequences.settle)
 
     @property
     def texts(self) -> Texts:

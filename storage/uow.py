@@ -6,6 +6,7 @@ It is the only thing that commits. Leaving the block without `commit()` rolls ba
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from types import TracebackType
 from typing import Any
 
@@ -34,6 +35,7 @@ class UnitOfWork:
         self._read_only = read_only
         self._write_lock = None if read_only else write_lock
         self.session: AsyncSession
+        self._before_commit: list[Callable[[], Awaitable[None]]] = []
 
     async def __aenter__(self) -> UnitOfWork:
         if self._write_lock is not None:
@@ -65,7 +67,16 @@ class UnitOfWork:
             if self._write_lock is not None:
                 self._write_lock.release()
 
+    def before_commit(self, hook: Callable[[], Awaitable[None]]) -> None:
+        """Run `hook` inside the transaction just before each commit. The handlers register
+        the consequences of ticket changes here (`handlers/consequences/`); storage only
+        calls it, knowing nothing of what it does."""
+        self._before_commit.append(hook)
+
     async def commit(self) -> None:
+        for hook in self._before_commit:
+            await hook()
+        await self.tickets.save_touched()
         await self.session.commit()
 
     async def execute(self, statement: Any) -> Any:

@@ -9,8 +9,6 @@ from handlers import registry
 from handlers.context import Context
 from handlers.intake.categories import OTHER
 from handlers.tickets.keyboards import parse_category_press
-from handlers.tickets.publish import department_chat, hand_over, refresh
-from handlers.workflow.schedule import plan
 from messaging.inbound import ButtonPress
 from messaging.outbound import AnswerButton
 
@@ -34,18 +32,10 @@ async def on_category_button(press: ButtonPress, ctx: Context) -> None:
         return
     actor = Actor(press.sender.id, ctx.directory.person_name(press.sender.id,
                                                              press.sender.full_name))
-    previous_chat = department_chat(ctx, ticket)
-    previous_department = ticket.department_id
     ticket.change_category(actor, ctx.now, parsed.category_id)
     if ticket.acknowledged_at is None:
         _reroute(ticket, actor, ctx)
-    await ctx.uow.tickets.save(ticket)
-    # The category sets the time limits.
-    await plan(ctx, ticket)
-    if ticket.department_id != previous_department:
-        await hand_over(ctx, ticket, previous_chat)
-    else:
-        await refresh(ctx, ticket)
+    await ctx.consequences.settle()
     _answer(ctx, press, texts("intake.category_set", category=ctx.directory.category_name(
         parsed.category_id, texts.lang)))
 

@@ -1,6 +1,6 @@
 """Edited messages: a corrected caption or text changes the report it belongs to.
 
-Edits of a filed report update the ticket's description (an event in its log) and its
+Edits of a filed report update the ticket's description (an event in its log), and so its
 cards. A live location's moves arrive as edits too; only its first position counts.
 """
 
@@ -12,7 +12,6 @@ from handlers.intake.categories import matched_category
 from handlers.intake.filing import actor_of
 from handlers.intake.pending_report import PendingReport
 from handlers.intake.progress import advance, keep, report_of
-from handlers.tickets.publish import refresh
 from messaging.inbound import Message
 from storage.models import PendingReportRow
 from storage.repositories.pending import TAKING_PIECES
@@ -52,5 +51,3 @@ async def _apply(message: Message, ctx: Context, row: PendingReportRow,
     if description == ticket.description:
         return
     ticket.edit_description(actor_of(message.sender), ctx.now, description)
-    await ctx.uow.tickets.save(ticket)
-    await refresh(ctx, ticket)

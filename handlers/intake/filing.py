@@ -11,7 +11,6 @@ from handlers.context import Context
 from handlers.intake.categories import categorize
 from handlers.intake.pending_report import PendingReport, PhotoPart
 from handlers.media import media_ref
-from handlers.tickets.publish import post_new_ticket, refresh
 from messaging.inbound import Chat, ForwardInfo, Person, Position
 from messaging.outbound import SendText, Target
 
@@ -89,7 +88,9 @@ async def file_report(ctx: Context, draft: Draft, category: str | None = None) -
     if original is not None:
         await _join(ctx, original, draft)
         return Filed(original, duplicate=True)
-    return Filed(await _open(ctx, draft, category))
+    ticket = await _open(ctx, draft, category)
+    await ctx.consequences.settle()
+    return Filed(ticket)
 
 
 async def _open(ctx: Context, draft: Draft, category: str) -> Ticket:
@@ -116,8 +117,9 @@ async def _open(ctx: Context, draft: Draft, category: str) -> Ticket:
     await ctx.uow.tickets.add_follower(ticket, draft.reporter.id, reporter.name, draft.chat.id,
                                        draft.message_id, ctx.now)
     await _add_photos(ctx, ticket, draft)
-    shown = next((p.shown for p in draft.photos if p.shown), None)
-    await post_new_ticket(ctx, ticket, photo_file_id=shown, photos=len(draft.photos))
+    # A photo sent as a file is shown from our stored copy, which the photo rows do not name.
+    ctx.consequences.hint(ticket, photo=next((p.shown for p in draft.photos if p.shown), None),
+                          photos=len(draft.photos))
     return ticket
 
 
@@ -153,8 +155,8 @@ async def _join(ctx: Context, ticket: Ticket, draft: Draft) -> None:
         ticket.add_reporter(reporter, ctx.now, draft.chat.id, draft.message_id, photos=added)
         await ctx.uow.tickets.add_follower(ticket, draft.reporter.id, reporter.name,
                                            draft.chat.id, draft.message_id, ctx.now)
-    await ctx.uow.tickets.save(ticket)
-    await refresh(ctx, ticket)
+    # The reporter's answer comes after the cards show the ticket as it is now.
+    await ctx.consequences.settle()
     texts = ctx.texts if not draft.chat.is_private else ctx.texts_for(draft.reporter)
     key = "intake.already_reported" if again else "intake.duplicate_joined"
     line = texts(key, ticket=label(ticket.number), count=ticket.reporter_count)

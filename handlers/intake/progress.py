@@ -9,7 +9,6 @@ from handlers.intake.holds import hold_if_over_limit
 from handlers.intake.nudges import wait_or_ask, withdraw
 from handlers.intake.pending_report import PendingReport, PhotoPart
 from handlers.intake.replies import chat_of, pass_to_admins
-from handlers.tickets.publish import refresh
 from storage.models import PendingReportRow
 from storage.repositories.pending import TAKING_PIECES
 
@@ -73,5 +72,3 @@ async def add_late_photo(ctx: Context, row: PendingReportRow, photo: PhotoPart) 
     if not added:
         return
     ticket.add_photo(Actor(report.reporter.id, report.reporter.full_name), ctx.now)
-    await ctx.uow.tickets.save(ticket)
-    await refresh(ctx, ticket)

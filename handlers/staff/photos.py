@@ -16,7 +16,6 @@ from handlers.context import Context
 from handlers.staff.parsing import replied_ticket
 from handlers.tickets import access
 from handlers.tickets.notices import report_thread
-from handlers.tickets.publish import refresh
 from messaging.inbound import Message
 from messaging.outbound import SendPhoto
 
@@ -46,14 +45,13 @@ async def _add_photo(ctx: Context, message: Message, number: int) -> None:
     if not added:
         return
     ticket.add_photo(actor, ctx.now, kind=kind)
-    await ctx.uow.tickets.save(ticket)
+    # The cards count the photos of the problem; an after photo is shown in the thread.
+    await ctx.consequences.settle()
     texts = ctx.texts
     line = texts(f"photos.added_{kind}", ticket=label(ticket.number), name=actor.name)
     if kind == "after":
         # The group sees the result, in the report's thread like every other change.
         ctx.send(SendPhoto(chat_id=ticket.chat_id, photo=message.photo.file_id, caption=line,
                            reply_to=report_thread(ticket), ticket=ticket.number))
-    else:
-        await refresh(ctx, ticket)
     if kind != "after" or message.chat.id != ticket.chat_id:
         ctx.reply(message, line)

@@ -15,7 +15,6 @@ from handlers.media import media_ref
 from handlers.tickets.card import department_card, group_card, public_first_name
 from handlers.tickets.names import name_list
 from handlers.tickets.notices import notice_header, report_thread
-from handlers.workflow.schedule import plan
 from messaging.outbound import EditCaption, EditText, SendPhoto, SendText, Target
 
 CAPTION_LIMIT = 1024
@@ -35,7 +34,11 @@ def notice_ref(number: int, event_index: int) -> str:
 
 
 def department_chat(ctx: Context, ticket: Ticket) -> int | None:
-    department = ctx.directory.departments.get(ticket.department_id or "")
+    return chat_of_department(ctx, ticket.department_id)
+
+
+def chat_of_department(ctx: Context, department_id: str | None) -> int | None:
+    department = ctx.directory.departments.get(department_id or "")
     return department.chat_id if department is not None else None
 
 
@@ -44,10 +47,9 @@ def notice_chat(ctx: Context, ticket: Ticket) -> int | None:
     return department_chat(ctx, ticket) or ctx.directory.admin_chat_id
 
 
-async def post_new_ticket(ctx: Context, ticket: Ticket, *, photo_file_id: str | None,
-                          photos: int) -> None:
-    """The card as a reply to the report, the announcement in the department's chat, and the
-    ticket's schedule (escalation if nobody acknowledges it in time)."""
+async def publish_new(ctx: Context, ticket: Ticket, *, photo_file_id: str | None,
+                      photos: int) -> None:
+    """The card as a reply to the report and the announcement in the department's chat."""
     card = group_card(ticket, ctx, photos=photos)
     texts = ctx.texts
     ctx.send(SendText(
@@ -58,7 +60,6 @@ async def post_new_ticket(ctx: Context, ticket: Ticket, *, photo_file_id: str | 
                          name=public_first_name(ticket.reporter.name)),
     ))
     await announce(ctx, ticket, photo_file_id=photo_file_id, photos=photos)
-    await plan(ctx, ticket)
 
 
 async def announce(ctx: Context, ticket: Ticket, *, photo_file_id: str | None,

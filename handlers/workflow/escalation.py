@@ -12,7 +12,7 @@ import logging
 from domain.ticket import SYSTEM, CloseReason, Ticket
 from handlers.context import Context
 from handlers.tickets.card import department_card
-from handlers.tickets.notices import audience, tell_about_change
+from handlers.tickets.notices import audience
 from handlers.tickets.publish import (
     announcement_target,
     before_photo_count,
@@ -20,9 +20,8 @@ from handlers.tickets.publish import (
     notice_chat,
     notice_ref,
     notice_text,
-    refresh,
 )
-from handlers.workflow import sla, verification
+from handlers.workflow import sla
 from handlers.workflow.schedule import plan, windows_for
 from messaging.outbound import SendText
 
@@ -30,33 +29,26 @@ log = logging.getLogger(__name__)
 
 
 async def check_ticket(ctx: Context, number: int) -> None:
-    """Take every step that fell due for the ticket, then schedule its next check."""
+    """Take every step that fell due for the ticket; the notices, the cards and its next
+    check follow from the steps recorded (`handlers/consequences/`)."""
     ticket = await ctx.uow.tickets.get(number, for_update=True)
     if ticket is None:
         return
     steps = sla.due_steps(ticket, windows_for(ctx, ticket), ctx.now)
-    notices: list[int] = []
+    if not steps:
+        # Claimed by its check time but nothing was due (the log changed since): look again
+        # when something will be, or the ticket would be claimed again at once.
+        await plan(ctx, ticket)
+        return
     for step in steps:
         if step.kind is sla.StepKind.ESCALATE:
             ticket.escalate(step.level, ctx.now, step.audience)
-            notices.append(len(ticket.events) - 1)
         elif step.kind is sla.StepKind.REMIND:
             ticket.remind(step.level, ctx.now, step.audience)
-            notices.append(len(ticket.events) - 1)
         else:
             ticket.close(SYSTEM, ctx.now, CloseReason.UNVERIFIED)
-    await ctx.uow.tickets.save(ticket)
-    await plan(ctx, ticket)
-    if not steps:
-        return
     log.info("scheduled steps taken", extra={"ticket": number,
                                              "steps": [s.kind.value for s in steps]})
-    await refresh(ctx, ticket)
-    for index in notices:
-        await send_notice(ctx, ticket, index)
-    if any(step.kind is sla.StepKind.CLOSE_UNVERIFIED for step in steps):
-        await tell_about_change(ctx, ticket, reporters=False)
-        await verification.refresh_questions(ctx, ticket)
 
 
 async def send_notice(ctx: Context, ticket: Ticket, index: int) -> None:

@@ -19,8 +19,9 @@ def windows_for(ctx: Context, ticket: Ticket) -> sla.Windows:
 
 
 async def plan(ctx: Context, ticket: Ticket) -> None:
-    """Store the deadlines and when the workflow job should next look at the ticket; call it
-    after every change (it is cheap, and a missed call would leave a ticket unwatched)."""
+    """Store the deadlines and when the workflow job should next look at the ticket. Every
+    change has it as a consequence (`handlers/consequences/`), so none leaves a ticket
+    unwatched."""
     windows = windows_for(ctx, ticket)
     when = sla.next_check(ticket, windows)
     await ctx.uow.tickets.set_schedule(

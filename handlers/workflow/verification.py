@@ -17,14 +17,8 @@ from handlers.texts import Texts
 from handlers.tickets import access
 from handlers.tickets.card import public_first_name
 from handlers.tickets.keyboards import VerifyPress, button, parse_verify_press
-from handlers.tickets.notices import (
-    event_line,
-    private_readers,
-    report_thread,
-    tell_about_change,
-)
-from handlers.tickets.publish import CAPTION_LIMIT, refresh
-from handlers.workflow.schedule import plan
+from handlers.tickets.notices import event_line, private_readers, report_thread
+from handlers.tickets.publish import CAPTION_LIMIT
 from messaging.inbound import ButtonPress
 from messaging.outbound import (
     AnswerButton,
@@ -175,11 +169,8 @@ async def on_answer(press: ButtonPress, ctx: Context) -> None:
         ticket.close(actor, ctx.now, CloseReason.VERIFIED)
     else:
         ticket.reopen(actor, ctx.now, ctx.texts("verify.not_fixed_reason"))
-    await ctx.uow.tickets.save(ticket)
-    await plan(ctx, ticket)
-    await refresh(ctx, ticket)
-    await refresh_questions(ctx, ticket, parsed.round)
-    if rating is None:
-        await tell_about_change(ctx, ticket, reporters=False)
+    # The question's copies show the answer; they are what tells the reporters.
+    ctx.consequences.hint(ticket, answered=True)
+    await ctx.consequences.settle()
     answer = texts(f"rating.{rating.value}") if rating else texts(f"verify.thanks_{parsed.choice}")
     ctx.send(AnswerButton(callback_id=press.callback_id, text=answer))

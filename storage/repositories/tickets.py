@@ -62,6 +62,15 @@ class TicketRepository:
     def __init__(self, session: AsyncSession, dialect: str) -> None:
         self.session = session
         self.dialect = dialect
+        # Every ticket this unit of work added or loaded, in that order, with how many of its
+        # events were already stored then: what changed since is what the unit of work hands
+        # to its before-commit hooks. One copy per ticket, so two loads share their changes.
+        self._seen: dict[int, tuple[Ticket, int]] = {}
+
+    def touched(self) -> list[tuple[Ticket, int]]:
+        """The tickets seen so far, each with the number of events it had in storage when
+        first seen (0 for a ticket added here)."""
+        return list(self._seen.values())
 
     async def next_number(self) -> int:
         """The next human ticket number of this deployment (#0001, #0002…)."""
@@ -91,18 +100,32 @@ class TicketRepository:
         await self.session.flush()
         ticket.id = row.id
         self._append_events(ticket)
+        self._seen.setdefault(ticket.number, (ticket, 0))
 
     async def get(self, number: int, *, for_update: bool = False) -> Ticket | None:
         query = select(TicketRow).where(TicketRow.number == number)
         if for_update and self.dialect == "postgresql":
             query = query.with_for_update()
         row = (await self.session.execute(query)).scalar_one_or_none()
-        return None if row is None else await self._load(row)
+        if row is None:
+            return None
+        seen = self._seen.get(number)
+        if seen is not None:
+            return seen[0]
+        ticket = await self._load(row)
+        self._seen[number] = (ticket, ticket.stored_events)
+        return ticket
 
     async def row(self, number: int) -> TicketRow | None:
         return (
             await self.session.execute(select(TicketRow).where(TicketRow.number == number))
         ).scalar_one_or_none()
+
+    async def save_touched(self) -> None:
+        """Store whatever is left unstored of the tickets seen: a recorded change is never
+        dropped by a commit."""
+        for ticket, _ in self.touched():
+            await self.save(ticket)
 
     async def save(self, ticket: Ticket) -> None:
         """Write the ticket's new events and refresh its row; refuse a stale copy."""

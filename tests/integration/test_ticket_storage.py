@@ -118,3 +118,52 @@ async def test_outbox_heads_are_the_first_message_of_each_chat(uows, clock):
     async with uows() as uow:
         heads = await uow.outbox.heads(clock.now(), 10)
     assert [h.payload["text"] for h in heads] == ["a", "c", "d"]
+
+
+async def test_before_commit_hooks_run_inside_the_transaction(uows, clock):
+    """The hook's own writes commit with the unit of work; a failing hook commits nothing."""
+    await file_ticket(uows, clock)
+    seen: list[int] = []
+
+    async with uows() as uow:
+        async def tell() -> None:
+            ticket = await uow.tickets.get(1)
+            assert ticket is not None
+            seen.append(len(ticket.new_events))
+            uow.outbox.add(SendText(chat_id=-100, text="hook"), clock.now())
+
+        uow.before_commit(tell)
+        ticket = await uow.tickets.get(1, for_update=True)
+        assert ticket is not None
+        ticket.acknowledge(STAFF, clock.now())
+        await uow.commit()
+    # The hook saw the change before it was stored, and the unit of work stored it after.
+    assert seen == [1]
+    async with uows(read_only=True) as uow:
+        stored = await uow.tickets.get(1)
+        assert stored is not None and stored.status.value == "acknowledged"
+        assert [m.text for m in await _texts(uow)] == ["hook"]
+
+    async with uows() as uow:
+        async def fail() -> None:
+            raise RuntimeError("effect failed")
+
+        uow.before_commit(fail)
+        ticket = await uow.tickets.get(1, for_update=True)
+        assert ticket is not None
+        ticket.take(STAFF, clock.now())
+        with pytest.raises(RuntimeError):
+            await uow.commit()
+    async with uows(read_only=True) as uow:
+        stored = await uow.tickets.get(1)
+        assert stored is not None and stored.status.value == "acknowledged"
+
+
+async def _texts(uow):
+    from sqlalchemy import select
+
+    from messaging.outbound import from_payload
+    from storage.models import OutboxRow
+
+    rows = (await uow.session.execute(select(OutboxRow).order_by(OutboxRow.id))).scalars()
+    return [from_payload(row.kind, row.payload) for row in rows]
