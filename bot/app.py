@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import wiring
 from bot.health.endpoints import HealthEndpoints, Probes
 from bot.health.metrics import Metrics
 from bot.health.outage import OutageWatch
@@ -31,30 +32,14 @@ from bot.web.areas import AreaIndex
 from bot.web.deps import WebDeps
 from domain.clock import Clock, SystemClock
 from handlers.context import Context
-from handlers.directory import Directory
 from handlers.media import MediaStore
 from handlers.router import load_features
-from handlers.routing.areas import DepartmentScope, Router, load_area
-from handlers.services import PeopleService, Services
-from handlers.stations.directory import build_index
 from handlers.texts import Texts
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
-
-
-def build_router(settings: Settings) -> Router:
-    scopes = []
-    for department in settings.departments:
-        path = settings.area_path(department)
-        scopes.append(DepartmentScope(
-            id=department.id,
-            categories=frozenset(department.categories),
-            area=load_area(path) if path else None,
-        ))
-    return Router(scopes, settings.routing.fallback_department)
 
 
 def _telegram(settings: Settings) -> Adapter:
@@ -123,11 +108,9 @@ class App:
             connect_timeout_s=database.connect_timeout_s)
         self.uows = UnitOfWorkFactory(session_factory(self.engine))
         load_features()
-        self.directory = Directory(settings)
+        self.directory = wiring.directory(settings)
         self.media = MediaStore(settings.media.dir)
-        self.services = Services(settings=settings, areas=build_router(settings),
-                                 media=self.media, people=PeopleService(),
-                                 stations=build_index(settings))
+        self.services = wiring.services(settings, self.media)
         self.core = Core(self.clock, self.directory, self.services)
         self.texts = Texts(settings.bot.language)
 
@@ -154,7 +137,7 @@ class App:
         self.scheduler = Scheduler(settings.database.url, settings.bot.tz, self.clock,
                                    JobRunner(self.uows, self.core.context, self._after_commit,
                                              **guarded),
-                                   settings)
+                                   self.services.rules)
 
         host = AdapterHost(
             uows=self.uows, clock=self.clock, timer=self.timer, http=self.http,
