@@ -28,7 +28,7 @@ from messaging.outbound import (
     SendPhoto,
     SendText,
 )
-from messaging.port import MessengerPort, PermanentFailure
+from messaging.port import MessengerPort, PermanentFailure, TransientFailure
 
 if TYPE_CHECKING:
     from bot.http_listener import HttpListeners
@@ -212,4 +212,8 @@ class RoutedMessenger:
         await self._port(message.chat_id).answer_button(message)
 
     async def download(self, file_id: str) -> bytes:
-        return await self.platforms.download(file_id)
+        try:
+            return await self.platforms.download(file_id)
+        except NoAdapter as error:
+            # Kept and tried again later: the platform may be configured again.
+            raise TransientFailure(f"no adapter for file {file_id!r}: {error}") from None

@@ -16,7 +16,7 @@ from bot.settings import SAMPLE_CONFIG, load_settings
 from bot.telegram.pace import TelegramPace, is_group
 from messaging.capabilities import Capabilities
 from messaging.outbound import AnswerButton, EditText, SendText, Target
-from messaging.port import PermanentFailure
+from messaging.port import PermanentFailure, TransientFailure
 
 
 @dataclass
@@ -125,6 +125,9 @@ async def test_the_routed_port_hands_each_call_to_its_chats_platform():
     assert telegram.messenger.calls == [("send_text", -100), ("edit_text", 7)]
     with pytest.raises(PermanentFailure):
         await port.send_text(SendText(chat_id="wechat:oAbc", text="hi"), None)  # type: ignore[arg-type]
+    # A file of a platform not served is tried again later, not given up.
+    with pytest.raises(TransientFailure):
+        await port.download("wechat:MEDIA_2")
 
 
 def test_telegram_paces_groups_slower_than_people():
