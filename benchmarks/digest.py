@@ -30,15 +30,15 @@ from benchmarks.table import PeakMemory, Row
 from bot import wiring
 from bot.settings import SAMPLE_CONFIG, load_settings
 from domain.clock import FakeClock
+from domain.period import parse_period, yesterday
 from handlers.context import Context
 from handlers.digest.delivery import send_chart, send_figures
 from handlers.digest.jobs import send_daily_digests
-from handlers.digest.period import parse_period, yesterday
-from handlers.digest.scope import EVERYTHING, Scope
 from handlers.media import MediaStore
 from handlers.services import Services
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
+from storage.queries.scope import EVERYTHING, Scope
 from storage.uow import UnitOfWorkFactory
 
 FULL, QUICK = 1_000_000, 100_000

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.queries.repository import Queries
 from storage.repositories.console import ConsoleQueries
 from storage.repositories.inbox import InboxRepository
 from storage.repositories.outbox import OutboxRepository
@@ -50,6 +51,7 @@ class UnitOfWork:
         self.refs = MessageRefRepository(self.session, dialect)
         self.runs = JobRunRepository(self.session, dialect)
         self.console = ConsoleQueries(self.session, dialect)
+        self.queries = Queries(self.session, dialect)
         self.web = WebAccessRepository(self.session, dialect)
         return self
 

@@ -19,9 +19,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.settings import load_settings
+from domain.period import Period, PeriodError
 from handlers.digest.export import CsvExport, ExportWriter, XlsxExport, write_export
-from handlers.digest.export_source import export_size
-from handlers.digest.period import Period, PeriodError
 from storage.db import create_engine, session_factory
 from storage.existing import problem_with
 from storage.uow import UnitOfWorkFactory
@@ -76,7 +75,7 @@ async def _export(url: str, period: Period, tz: Any, writer: ExportWriter) -> tu
     try:
         uows = UnitOfWorkFactory(session_factory(engine))
         async with uows(read_only=True) as uow:
-            size = await export_size(uow, period)
+            size = await uow.queries.export_size(period)
             bar = ProgressBar(size.tickets + size.events, sys.stderr)
             written = await write_export(uow, period, tz, writer, progress=bar.advance)
             bar.finish()

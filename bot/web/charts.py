@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.digest.series import ChartData
+from storage.queries.series import ChartData
 
 HEIGHT = 220
 LEFT = 5.0  # percent, for the scale's numbers

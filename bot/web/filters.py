@@ -17,8 +17,8 @@ from datetime import date, datetime, timedelta, tzinfo
 from typing import Protocol
 
 from bot.web.numbers import as_number
+from domain.period import local_midnight
 from domain.status import OPEN_STATUSES, Status
-from handlers.digest.period import local_midnight
 from storage.repositories.console_filter import SORTS, TicketFilter
 
 STATUS_GROUPS: dict[str, frozenset[str] | None] = {

@@ -18,7 +18,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.font_manager import FontProperties, fontManager
 
-from handlers.digest.series import ChartData
+from storage.queries.series import ChartData
 
 FONT_FILE = "NotoSansCJKsc-Regular.otf"
 REPORTED_COLOR = "#e07b39"

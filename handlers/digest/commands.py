@@ -6,17 +6,18 @@ import io
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 
+from domain.period import Period, PeriodError, parse_period, yesterday
 from handlers import registry
 from handlers.context import Context
 from handlers.digest.delivery import send_chart, send_figures
 from handlers.digest.export import XlsxExport, write_export
-from handlers.digest.now import gather_today, render_today
-from handlers.digest.period import Period, PeriodError, parse_period, yesterday
+from handlers.digest.now import render_today
 from handlers.digest.render import Naming
-from handlers.digest.scope import Scope, scope_of_chat, scope_of_person
+from handlers.digest.scope import scope_of_chat, scope_of_person
 from handlers.texts import Texts
 from messaging.inbound import Message
 from messaging.outbound import SendDocument, SendText, Target
+from storage.queries.scope import Scope
 
 DefaultPeriod = Callable[[datetime, tzinfo], Period]
 
@@ -31,7 +32,7 @@ async def on_digest(message: Message, ctx: Context) -> None:
                                  reply_to=_thread(message))
     if figures.as_of < ctx.now:
         # A past period (yesterday, by default): what happened since is in none of it.
-        today = await gather_today(ctx.uow, scope, ctx.now, ctx.directory.tz)
+        today = await ctx.uow.queries.today(scope, ctx.now, ctx.directory.tz)
         naming = Naming(ctx.directory, texts, ctx.directory.tz, ctx.now)
         ctx.send(SendText(chat_id=message.chat.id, text=render_today(today, naming)))
     if not figures.is_empty:

@@ -9,22 +9,22 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime, timedelta
 
+from domain.period import Period
 from handlers.context import Context
 from handlers.digest.chart import ChartLabels, chart_png
-from handlers.digest.figures import Figures, gather
-from handlers.digest.period import Period
 from handlers.digest.render import Naming, render_digest, split_message
-from handlers.digest.scope import Scope
-from handlers.digest.series import ChartData, chart_data
 from handlers.media import media_ref
 from handlers.texts import Texts
 from handlers.tickets.formatting import duration
 from messaging.outbound import SendPhoto, SendText, Target
+from storage.queries.figures import Figures
+from storage.queries.scope import Scope
+from storage.queries.series import ChartData
 
 
 async def send_figures(ctx: Context, chat_id: int, scope: Scope, period: Period, heading: str,
                        texts: Texts, reply_to: Target | None = None) -> Figures:
-    figures = await gather(ctx.uow, scope, period, ctx.now)
+    figures = await ctx.uow.queries.figures(scope, period, ctx.now)
     naming = Naming(ctx.directory, texts, ctx.directory.tz, ctx.now)
     for index, piece in enumerate(split_message(render_digest(figures, heading, naming))):
         ctx.send(SendText(chat_id=chat_id, text=piece, reply_to=reply_to if index == 0 else None))
@@ -33,7 +33,7 @@ async def send_figures(ctx: Context, chat_id: int, scope: Scope, period: Period,
 
 async def send_chart(ctx: Context, chat_id: int, scope: Scope, as_of: datetime,
                      texts: Texts) -> None:
-    data = await chart_data(ctx.uow, scope, as_of, ctx.directory.tz)
+    data = await ctx.uow.queries.chart(scope, as_of, ctx.directory.tz)
     naming = Naming(ctx.directory, texts, ctx.directory.tz)
     labels = chart_labels(data, naming, scope)
     media = ctx.services.media

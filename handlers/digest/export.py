@@ -20,15 +20,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from handlers.digest.export_source import (
-    EVENT_COLUMNS,
-    TICKET_COLUMNS,
-    ExportSize,
-    Row,
-    event_rows,
-    ticket_rows,
-)
-from handlers.digest.period import Period
+from domain.period import Period
+from storage.queries.export import EVENT_COLUMNS, TICKET_COLUMNS, ExportSize, Row
 from storage.uow import UnitOfWork
 
 XLSX_MAX_ROWS = 1_048_576
@@ -49,8 +42,8 @@ class ExportWriter(Protocol):
 async def write_export(uow: UnitOfWork, period: Period, tz: tzinfo, writer: ExportWriter,
                        progress: Callable[[int], None] | None = None) -> ExportSize:
     counts = []
-    for name, header, rows in (("tickets", TICKET_COLUMNS, ticket_rows(uow, period, tz)),
-                               ("events", EVENT_COLUMNS, event_rows(uow, period, tz))):
+    for name, header, rows in (("tickets", TICKET_COLUMNS, uow.queries.ticket_rows(period, tz)),
+                               ("events", EVENT_COLUMNS, uow.queries.event_rows(period, tz))):
         write = writer.sheet(name, header)
         count = 0
         async for row in rows:

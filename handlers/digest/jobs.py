@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.period import local_date, previous_week, yesterday
 from handlers import registry
 from handlers.context import Context
 from handlers.digest.delivery import send_chart, send_figures
-from handlers.digest.period import local_date, previous_week, yesterday
 from handlers.digest.scope import digest_chats
 from handlers.rules import Rules
 

@@ -2,55 +2,14 @@
 
 Asked for during the day, /digest covers yesterday; a ticket reported this morning is in none
 of its figures. This block follows it, so nobody reads "nothing waiting" while something is.
+The figures come from `uow.queries.today(...)` (storage/queries/today.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime, tzinfo
-
-from sqlalchemy import func, select
-
 from domain.ticket import label
-from handlers.digest.period import Period, local_date
 from handlers.digest.render import Naming
-from handlers.digest.scope import Scope
-from handlers.digest.tallies import Tally, open_at, tallies
-from storage.uow import UnitOfWork
-
-LISTED = 5
-
-
-@dataclass(frozen=True)
-class OpenTicket:
-    number: int
-    category_id: str
-    department_id: str | None
-    reported_at: datetime
-    overdue: bool
-
-
-@dataclass(frozen=True)
-class Today:
-    now: datetime
-    so_far: Tally
-    open_count: int
-    overdue_count: int
-    oldest_open: list[OpenTicket]
-
-
-async def gather_today(uow: UnitOfWork, scope: Scope, now: datetime, tz: tzinfo) -> Today:
-    today = local_date(now, tz)
-    period = Period.of_days(today, today, tz)
-    so_far = sum((await tallies(uow, scope, period.start, now, now)).values(), Tally())
-    table = open_at(scope, now, now, uow.dialect)
-    count, overdue = (await uow.execute(
-        select(func.count(), func.coalesce(func.sum(table.c.overdue), 0)))).one()
-    rows = await uow.execute(
-        select(table).order_by(table.c.reported_at, table.c.number).limit(LISTED))
-    oldest = [OpenTicket(r["number"], r["category_id"], r["department_id"], r["reported_at"],
-                         bool(r["overdue"])) for r in rows.mappings()]
-    return Today(now, so_far, int(count or 0), int(overdue or 0), oldest)
+from storage.queries.today import Today
 
 
 def render_today(today: Today, naming: Naming) -> str:

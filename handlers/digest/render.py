@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, tzinfo
 
+from domain.period import Period
 from domain.ticket import label
-from handlers.digest.figures import Figures, Ratio
-from handlers.digest.percentiles import Spread
-from handlers.digest.period import Period
-from handlers.digest.scope import Scope
-from handlers.digest.tallies import Tally
 from handlers.directory import Directory
 from handlers.texts import Texts
 from handlers.tickets.formatting import duration
+from storage.queries.figures import Figures, Ratio
+from storage.queries.percentiles import Spread
+from storage.queries.scope import Scope
+from storage.queries.tallies import Tally
 
 TELEGRAM_LIMIT = 4096
 

@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from bot.cli import main
 from domain.clock import FakeClock
+from domain.period import Period
 from domain.ticket import Actor, GeoPoint, Ticket
 from handlers.digest.export import XlsxExport, write_export
-from handlers.digest.period import Period
 from storage.models import TicketEventRow, TicketRow
 from tests.integration.test_digest_figures import TZ, build_dataset, local
 

@@ -13,15 +13,15 @@ from zoneinfo import ZoneInfo
 from bot import wiring
 from bot.settings import SAMPLE_CONFIG, load_settings
 from domain.clock import FakeClock
+from domain.period import Period, PeriodKind, yesterday
 from domain.ticket import Actor, CloseReason, GeoPoint, Rating, Ticket
-from handlers.digest.figures import Ratio, gather
-from handlers.digest.lists import Reporter
-from handlers.digest.percentiles import Spread
-from handlers.digest.period import Period, PeriodKind, yesterday
 from handlers.digest.render import Naming, render_digest
-from handlers.digest.scope import Scope
 from handlers.directory import Directory
 from handlers.texts import Texts
+from storage.queries.figures import Ratio
+from storage.queries.lists import Reporter
+from storage.queries.percentiles import Spread
+from storage.queries.scope import Scope
 
 TZ = ZoneInfo("Asia/Shanghai")
 DONGHU = -1001000000001
@@ -141,7 +141,7 @@ async def test_the_groups_day_by_hand(uows):
     clock = FakeClock(local(5, 20, 9))
     await build_dataset(uows, clock)
     async with uows(read_only=True) as uow:
-        figures = await gather(uow, Scope(chat_id=DONGHU), monday(), clock.now())
+        figures = await uow.queries.figures(Scope(chat_id=DONGHU), monday(), clock.now())
 
     assert figures.period.kind is PeriodKind.DAY
     assert figures.as_of == local(6, 2, 0)
@@ -211,11 +211,11 @@ async def test_the_same_digest_text_on_every_backend(uows):
     await build_dataset(uows, clock, people)
     naming = Naming(people, Texts("zh"), TZ)
     async with uows(read_only=True) as uow:
-        group = await gather(uow, Scope(chat_id=DONGHU), monday(), clock.now())
-        sanitation = await gather(uow, Scope(departments=("sanitation",)), monday(),
-                                  clock.now())
-        volunteers = await gather(uow, Scope(departments=("donghu-volunteers",)), monday(),
-                                  clock.now())
+        group = await uow.queries.figures(Scope(chat_id=DONGHU), monday(), clock.now())
+        sanitation = await uow.queries.figures(Scope(departments=("sanitation",)), monday(),
+                                               clock.now())
+        volunteers = await uow.queries.figures(Scope(departments=("donghu-volunteers",)),
+                                               monday(), clock.now())
     assert render_digest(group, "day", naming) == GROUP_DIGEST
     # Acknowledged after 45 and 30 min: median 37.5 min, p90 43.5 min (shown in whole minutes).
     assert sanitation.to_acknowledge == Spread(2, 2250, 2610)
@@ -228,9 +228,9 @@ async def test_figures_of_a_past_period_do_not_change_later(uows):
     clock = FakeClock(local(5, 20, 9))
     await build_dataset(uows, clock)
     async with uows(read_only=True) as uow:
-        now = await gather(uow, Scope(chat_id=DONGHU), monday(), clock.now())
-        later = await gather(uow, Scope(chat_id=DONGHU), monday(),
-                             clock.now() + timedelta(days=30))
+        now = await uow.queries.figures(Scope(chat_id=DONGHU), monday(), clock.now())
+        later = await uow.queries.figures(Scope(chat_id=DONGHU), monday(),
+                                          clock.now() + timedelta(days=30))
     assert now == later
 
 
@@ -239,7 +239,7 @@ async def test_a_running_period_is_counted_up_to_now(uows):
     await build_dataset(uows, clock)
     today = Period.of_days(DIGEST_READ_AT.date(), DIGEST_READ_AT.date(), TZ, PeriodKind.DAY)
     async with uows(read_only=True) as uow:
-        figures = await gather(uow, Scope(chat_id=DONGHU), today, clock.now())
+        figures = await uow.queries.figures(Scope(chat_id=DONGHU), today, clock.now())
     assert figures.as_of == clock.now()
     # #11 reported at 01:00; #4 resolved at 08:00 (and acknowledged then, 45 h late).
     assert (figures.total.new, figures.total.resolved, figures.total.acknowledged) == (1, 1, 1)
@@ -250,3 +250,30 @@ async def test_a_running_period_is_counted_up_to_now(uows):
     assert render_digest(figures, "stats", naming).startswith(
         "📊 东湖社区联络群 · figures · 6/2 (until 08:30)\n"
         "New 1 · acknowledged 1 · resolved 1 · open 2 · overdue 1")
+
+
+async def test_each_concern_answers_alone_as_in_the_figures(uows):
+    """The repository's single queries (the public map's time to resolve, the block about
+    today) give what the digest's figures give for the same scope and instants."""
+    clock = FakeClock(local(5, 20, 9))
+    await build_dataset(uows, clock)
+    scope, period = Scope(chat_id=DONGHU), monday()
+    async with uows(read_only=True) as uow:
+        figures = await uow.queries.figures(scope, period, clock.now())
+        as_of = figures.as_of
+        assert await uow.queries.time_to_resolve(scope, period.start, as_of) \
+            == figures.to_resolve
+        assert await uow.queries.tallies(scope, period.start, as_of, clock.now()) \
+            == figures.departments
+        assert await uow.queries.rolling_resolution(scope, as_of) == figures.rolling
+        assert await uow.queries.oldest_overdue(scope, as_of, clock.now()) \
+            == figures.oldest_overdue
+        assert await uow.queries.top_reporters(scope, period.start, as_of) \
+            == figures.top_reporters
+        today = await uow.queries.today(scope, clock.now(), TZ)
+    # As in the running period above: #11 reported, #4 acknowledged and resolved this
+    # morning; #5 and #11 open, #11 past its acknowledgement deadline.
+    so_far = today.so_far
+    assert (so_far.new, so_far.acknowledged, so_far.resolved) == (1, 1, 1)
+    assert (today.open_count, today.overdue_count) == (2, 1)
+    assert [(t.number, t.overdue) for t in today.oldest_open] == [(5, False), (11, True)]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from domain.clock import FakeClock
-from handlers.digest.percentiles import Spread
-from handlers.digest.scope import EVERYTHING, Scope
-from handlers.digest.series import chart_data
+from storage.queries.percentiles import Spread
+from storage.queries.scope import EVERYTHING, Scope
 from tests.integration.test_digest_figures import DONGHU, TZ, build_dataset, local
 
 
@@ -15,8 +14,8 @@ async def test_fourteen_days_of_reports_and_resolutions(uows):
     clock = FakeClock(local(5, 20, 9))
     await build_dataset(uows, clock)
     async with uows(read_only=True) as uow:
-        group = await chart_data(uow, Scope(chat_id=DONGHU), local(6, 2, 0), TZ)
-        everyone = await chart_data(uow, EVERYTHING, local(6, 2, 0), TZ)
+        group = await uow.queries.chart(Scope(chat_id=DONGHU), local(6, 2, 0), TZ)
+        everyone = await uow.queries.chart(EVERYTHING, local(6, 2, 0), TZ)
     assert group.days == [date(2026, 5, 19) + timedelta(days=i) for i in range(14)]
     # Reported: #1 on 20 May, #2 on 25 May, #3 on 30 May, #4 on 31 May, five on 1 June.
     assert group.reported == [0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 1, 5]
@@ -33,6 +32,6 @@ async def test_a_running_day_ends_the_chart_today(uows):
     clock = FakeClock(local(5, 20, 9))
     await build_dataset(uows, clock)
     async with uows(read_only=True) as uow:
-        data = await chart_data(uow, Scope(chat_id=DONGHU), clock.now(), TZ)
+        data = await uow.queries.chart(Scope(chat_id=DONGHU), clock.now(), TZ)
     assert data.days[-1] == date(2026, 6, 2)
     assert (data.reported[-1], data.resolved[-1]) == (1, 1)

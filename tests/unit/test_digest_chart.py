@@ -21,11 +21,11 @@ from bot import wiring
 from bot.settings import SAMPLE_CONFIG, load_settings
 from handlers.digest.chart import build_figure, chart_font, chart_png, font_path, render_png
 from handlers.digest.delivery import chart_as_text, chart_labels
-from handlers.digest.percentiles import Spread
 from handlers.digest.render import Naming
-from handlers.digest.scope import Scope
-from handlers.digest.series import ChartData
 from handlers.texts import Texts
+from storage.queries.percentiles import Spread
+from storage.queries.scope import Scope
+from storage.queries.series import ChartData
 
 DONGHU = -1001000000001
 # A private-use code point: no font ships a glyph for it.

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers.digest.period import (
+from domain.period import (
     Period,
     PeriodError,
     PeriodKind,

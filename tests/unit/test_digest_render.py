@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from handlers.digest.figures import Ratio
 from handlers.digest.render import TELEGRAM_LIMIT, split_message, telegram_length
+from storage.queries.figures import Ratio
 
 lines = st.lists(st.text(alphabet=st.characters(blacklist_characters="\n"), max_size=120),
                  max_size=80)

@@ -21,10 +21,10 @@ from bot.web.clustering import (
 from bot.web.filters import read_choices, to_filter
 from bot.web.numbers import as_number
 from domain import geo
-from handlers.digest.percentiles import Spread
-from handlers.digest.series import ChartData
 from handlers.web.tokens import TOKEN_SHAPE, digest, new_token, same, well_formed
 from storage.cells import cell_of, hash_to_int
+from storage.queries.percentiles import Spread
+from storage.queries.series import ChartData
 from storage.repositories.web_access import person_id, person_key
 
 TZ = ZoneInfo("Asia/Shanghai")

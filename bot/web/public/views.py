@@ -16,13 +16,11 @@ from bot.web.pages import deps_of, render, texts_of
 from bot.web.public.fields import COORDINATE_DIGITS, PublicTicket, public_ticket
 from bot.web.views.common import filter_options, ticket_number
 from bot.web.views.ticket import send_photo
-from handlers.digest.figures import durations
-from handlers.digest.percentiles import NO_SPREAD, Spread, spreads
-from handlers.digest.period import parse_period
-from handlers.digest.scope import EVERYTHING
+from domain.period import parse_period
 from handlers.texts import Texts
 from handlers.tickets.formatting import duration
-from storage.models import TicketRow
+from storage.queries.percentiles import Spread
+from storage.queries.scope import EVERYTHING
 from storage.repositories.console import TicketFilter, TicketSummary
 from storage.uow import UnitOfWork
 
@@ -128,9 +126,7 @@ def _public(deps: WebDeps, row: TicketSummary, texts: Texts) -> PublicTicket:
 
 async def _resolved_this_month(uow: UnitOfWork, deps: WebDeps, now: datetime) -> Spread:
     period = parse_period("month", now, deps.settings.bot.tz)
-    found = await spreads(uow, durations(EVERYTHING, TicketRow.resolved_at, period.start,
-                                         period.as_of(now), uow.dialect))
-    return next(iter(found.values()), NO_SPREAD)
+    return await uow.queries.time_to_resolve(EVERYTHING, period.start, period.as_of(now))
 
 
 def _span(seconds: float | None, texts: Texts) -> str:

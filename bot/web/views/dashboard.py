@@ -17,15 +17,14 @@ from bot.web import charts
 from bot.web.auth import staff
 from bot.web.pages import deps_of, render, texts_of, viewer_of
 from bot.web.viewer import Viewer
-from handlers.digest.figures import Figures, Ratio, gather
-from handlers.digest.period import PeriodError, parse_period
+from domain.period import PeriodError, parse_period
 from handlers.digest.render import Naming, percent
-from handlers.digest.scope import EVERYTHING, Scope
-from handlers.digest.series import chart_data
-from handlers.digest.tallies import Tally
 from handlers.directory import Directory
 from handlers.texts import Texts
 from handlers.tickets.formatting import duration
+from storage.queries.figures import Figures, Ratio
+from storage.queries.scope import EVERYTHING, Scope
+from storage.queries.tallies import Tally
 
 PERIODS = ("today", "yesterday", "week", "month")
 MIN_CHART_DAYS = 7
@@ -56,10 +55,10 @@ async def dashboard(request: web.Request) -> web.StreamResponse:
         period, asked = parse_period("month", now, tz), "month"
     scope, department = _scope(viewer, request.query.get("department", ""), deps.directory)
     async with deps.uows(read_only=True) as uow:
-        figures = await gather(uow, scope, period, now)
+        figures = await uow.queries.figures(scope, period, now)
         # A short period is charted with the days before it: one bar alone says little.
         days = min(max(period.days, MIN_CHART_DAYS), MAX_CHART_DAYS)
-        data = await chart_data(uow, scope, figures.as_of, tz, days=days)
+        data = await uow.queries.chart(scope, figures.as_of, tz, days=days)
     naming = Naming(deps.directory, texts, tz)
     return render(
         request, "dashboard.html", texts=texts, figures=figures, naming=naming,

@@ -17,8 +17,8 @@ from bot.web.facts import is_overdue
 from bot.web.filters import Choices, read_choices, to_filter
 from bot.web.pages import deps_of, render, texts_of, viewer_of
 from bot.web.views.common import filter_options
+from domain.period import Period, PeriodError, local_date, parse_period
 from handlers.digest.export import CsvExport, XlsxExport, write_export
-from handlers.digest.period import Period, PeriodError, local_date, parse_period
 
 PAGE_SIZE = 50
 # Counting stops here: "10000+" says enough, and counting further costs a full scan.

@@ -8,12 +8,12 @@ from datetime import datetime
 from sqlalchemy import desc, func, select
 
 from domain.privacy import public_name
-from handlers.digest.scope import Scope
-from handlers.digest.tallies import open_at
 from storage.models import TicketEventRow as E
 from storage.models import TicketRow as T
 from storage.models import UserRow
-from storage.uow import UnitOfWork
+from storage.queries.reader import Reader
+from storage.queries.scope import Scope
+from storage.queries.tallies import open_at
 
 # Every report of a problem is one of these events: the first report, or a later one joined.
 REPORT_EVENTS = ("created", "reporter_added")
@@ -37,10 +37,10 @@ class Reporter:
     reports: int
 
 
-async def oldest_overdue(uow: UnitOfWork, scope: Scope, as_of: datetime, now: datetime,
+async def oldest_overdue(db: Reader, scope: Scope, as_of: datetime, now: datetime,
                          limit: int = 5) -> list[OverdueTicket]:
-    table = open_at(scope, as_of, now, uow.dialect)
-    rows = await uow.execute(
+    table = open_at(scope, as_of, now, db.dialect)
+    rows = await db.execute(
         select(table).where(table.c.overdue == 1)
         .order_by(table.c.reported_at, table.c.number).limit(limit)
     )
@@ -54,22 +54,22 @@ async def oldest_overdue(uow: UnitOfWork, scope: Scope, as_of: datetime, now: da
     return found
 
 
-async def top_reporters(uow: UnitOfWork, scope: Scope, start: datetime, as_of: datetime,
+async def top_reporters(db: Reader, scope: Scope, start: datetime, as_of: datetime,
                         limit: int = 3) -> list[Reporter]:
     """Who reported most in the period (first reports and reports joined to a ticket)."""
     reports = func.count().label("reports")
-    rows = (await uow.execute(
+    rows = (await db.execute(
         select(E.actor_id, reports, func.max(E.actor_name).label("name"))
         .join(T, T.id == E.ticket_id)
         .where(E.at >= start, E.at < as_of, E.kind.in_(REPORT_EVENTS),
-               E.actor_id.is_not(None), *scope.conditions(uow.dialect))
+               E.actor_id.is_not(None), *scope.conditions(db.dialect))
         .group_by(E.actor_id)
         .order_by(desc(reports), func.min(E.at), E.actor_id)
         .limit(limit)
     )).all()
     if not rows:
         return []
-    users = await uow.execute(
+    users = await db.execute(
         select(UserRow.user_id, UserRow.first_name)
         .where(UserRow.user_id.in_([r.actor_id for r in rows]))
     )

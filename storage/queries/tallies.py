@@ -34,9 +34,9 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from domain.status import OPEN_STATUSES, Status
 from domain.ticket import Rating
-from handlers.digest.scope import Scope, unselective
 from storage.models import TicketRow as T
-from storage.uow import UnitOfWork
+from storage.queries.reader import Reader
+from storage.queries.scope import Scope, unselective
 
 _OPEN = sorted(s.value for s in OPEN_STATUSES)
 _ENDED_UNRESOLVED = [Status.REJECTED.value, Status.DUPLICATE.value]
@@ -74,24 +74,24 @@ def count_where(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-async def tallies(uow: UnitOfWork, scope: Scope, start: datetime, as_of: datetime,
+async def tallies(db: Reader, scope: Scope, start: datetime, as_of: datetime,
                   now: datetime) -> dict[str | None, Tally]:
     """Counts per department (None: not yet routed) for tickets in `scope`."""
     found: dict[str | None, dict[str, int]] = defaultdict(dict)
     not_duplicate = T.status != Status.DUPLICATE.value
-    await _count(uow, found, scope, within(T.reported_at, start, as_of),
+    await _count(db, found, scope, within(T.reported_at, start, as_of),
                  new=func.count(), reported=count_where(not_duplicate),
                  reported_resolved=count_where(and_(not_duplicate, T.resolved_at < as_of)))
-    await _count(uow, found, scope, within(T.acknowledged_at, start, as_of),
+    await _count(db, found, scope, within(T.acknowledged_at, start, as_of),
                  acknowledged=func.count())
-    await _count(uow, found, scope, within(T.resolved_at, start, as_of), resolved=func.count())
+    await _count(db, found, scope, within(T.resolved_at, start, as_of), resolved=func.count())
     answered_at = func.coalesce(T.acknowledged_at, T.closed_at)
-    await _count(uow, found, scope, within(T.ack_due_at, start, as_of),
+    await _count(db, found, scope, within(T.ack_due_at, start, as_of),
                  due_for_ack=func.count(), acked_on_time=count_where(answered_at <= T.ack_due_at))
-    await _count(uow, found, scope, within(T.rated_at, start, as_of),
+    await _count(db, found, scope, within(T.rated_at, start, as_of),
                  rated=func.count(T.rating), satisfied=count_where(T.rating.in_(_CONTENT)))
-    table = open_at(scope, as_of, now, uow.dialect)
-    rows = await uow.execute(
+    table = open_at(scope, as_of, now, db.dialect)
+    rows = await db.execute(
         select(table.c.department_id, func.count(), func.sum(table.c.overdue))
         .group_by(table.c.department_id)
     )
@@ -100,11 +100,11 @@ async def tallies(uow: UnitOfWork, scope: Scope, start: datetime, as_of: datetim
     return {department: Tally(**counts) for department, counts in found.items()}
 
 
-async def _count(uow: UnitOfWork, into: dict[str | None, dict[str, int]], scope: Scope,
+async def _count(db: Reader, into: dict[str | None, dict[str, int]], scope: Scope,
                  window: ColumnElement[bool], **columns: ColumnElement[int]) -> None:
-    rows = await uow.execute(
+    rows = await db.execute(
         select(T.department_id, *(c.label(name) for name, c in columns.items()))
-        .where(window, *scope.conditions(uow.dialect))
+        .where(window, *scope.conditions(db.dialect))
         .group_by(T.department_id)
     )
     for row in rows.mappings():

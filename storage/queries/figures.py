@@ -12,14 +12,14 @@ from typing import Any
 
 from sqlalchemy import Select, func, literal_column, select
 
+from domain.period import Period
 from domain.status import Status
-from handlers.digest.lists import OverdueTicket, Reporter, oldest_overdue, top_reporters
-from handlers.digest.percentiles import NO_SPREAD, Spread, seconds_between, spreads
-from handlers.digest.period import Period
-from handlers.digest.scope import Scope
-from handlers.digest.tallies import Tally, count_where, tallies, within
 from storage.models import TicketRow as T
-from storage.uow import UnitOfWork
+from storage.queries.lists import OverdueTicket, Reporter, oldest_overdue, top_reporters
+from storage.queries.percentiles import NO_SPREAD, Spread, seconds_between, spreads
+from storage.queries.reader import Reader
+from storage.queries.scope import Scope
+from storage.queries.tallies import Tally, count_where, tallies, within
 
 ROLLING_DAYS = 30
 
@@ -67,24 +67,24 @@ class Figures:
         return self.total.is_quiet
 
 
-async def gather(uow: UnitOfWork, scope: Scope, period: Period, now: datetime) -> Figures:
+async def gather(db: Reader, scope: Scope, period: Period, now: datetime) -> Figures:
     as_of = period.as_of(now)
     start = period.start
-    departments = await tallies(uow, scope, start, as_of, now)
+    departments = await tallies(db, scope, start, as_of, now)
     total = sum(departments.values(), Tally())
     if total.is_quiet:
         return Figures(scope, period, as_of, total, {}, Ratio(0, 0), NO_SPREAD, NO_SPREAD,
                        [], [])
-    dialect = uow.dialect
-    to_acknowledge = await _spread(uow, durations(scope, T.acknowledged_at, start, as_of,
-                                                  dialect))
-    to_resolve = await _spread(uow, durations(scope, T.resolved_at, start, as_of, dialect))
+    dialect = db.dialect
+    to_acknowledge = await _spread(db, durations(scope, T.acknowledged_at, start, as_of,
+                                                 dialect))
+    to_resolve = await _spread(db, durations(scope, T.resolved_at, start, as_of, dialect))
     return Figures(
         scope=scope, period=period, as_of=as_of, total=total, departments=departments,
-        rolling=await rolling_resolution(uow, scope, as_of),
+        rolling=await rolling_resolution(db, scope, as_of),
         to_acknowledge=to_acknowledge, to_resolve=to_resolve,
-        oldest_overdue=await oldest_overdue(uow, scope, as_of, now),
-        top_reporters=await top_reporters(uow, scope, start, as_of),
+        oldest_overdue=await oldest_overdue(db, scope, as_of, now),
+        top_reporters=await top_reporters(db, scope, start, as_of),
     )
 
 
@@ -97,17 +97,22 @@ def durations(scope: Scope, ended: Any, start: datetime, end: datetime, dialect:
     ).where(within(ended, start, end), *scope.conditions(dialect))
 
 
-async def _spread(uow: UnitOfWork, values: Select[Any]) -> Spread:
-    return next(iter((await spreads(uow, values)).values()), NO_SPREAD)
+async def _spread(db: Reader, values: Select[Any]) -> Spread:
+    return next(iter((await spreads(db, values)).values()), NO_SPREAD)
 
 
-async def rolling_resolution(uow: UnitOfWork, scope: Scope, as_of: datetime) -> Ratio:
+async def time_to_resolve(db: Reader, scope: Scope, start: datetime, end: datetime) -> Spread:
+    """Report to resolution, for the tickets resolved in [start, end)."""
+    return await _spread(db, durations(scope, T.resolved_at, start, end, db.dialect))
+
+
+async def rolling_resolution(db: Reader, scope: Scope, as_of: datetime) -> Ratio:
     """Resolved ÷ reported over the 30 days up to as_of (duplicates left out)."""
     not_duplicate = T.status != Status.DUPLICATE.value
-    row = (await uow.execute(
+    row = (await db.execute(
         select(func.count(), count_where(T.resolved_at < as_of))
         .where(within(T.reported_at, as_of - timedelta(days=ROLLING_DAYS), as_of),
-               not_duplicate, *scope.conditions(uow.dialect))
+               not_duplicate, *scope.conditions(db.dialect))
     )).one()
     return Ratio(int(row[1] or 0), int(row[0] or 0))
 

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import Float, Integer, Select, cast, func, literal_column, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
+from storage.queries.reader import Reader
 from storage.types import epoch_seconds
-from storage.uow import UnitOfWork
 
 MEDIAN_AND_P90 = (0.5, 0.9)
 
@@ -38,11 +38,11 @@ def seconds_between(later: Any, earlier: Any, dialect: str) -> ColumnElement[flo
     return cast(func.round(span), Float)
 
 
-async def spreads(uow: UnitOfWork, values: Select[Any]) -> dict[Any, Spread]:
+async def spreads(db: Reader, values: Select[Any]) -> dict[Any, Spread]:
     """Median and p90 per key of `values`, a SELECT of the columns `key` and `seconds`."""
     table = values.subquery()
-    if uow.dialect == "postgresql":
-        rows = await uow.execute(
+    if db.dialect == "postgresql":
+        rows = await db.execute(
             select(table.c.key, func.count(),
                    *(func.percentile_cont(q).within_group(table.c.seconds)
                      for q in MEDIAN_AND_P90))
@@ -50,10 +50,10 @@ async def spreads(uow: UnitOfWork, values: Select[Any]) -> dict[Any, Spread]:
         )
         return {key: Spread(int(n), _float(median), _float(p90))
                 for key, n, median, p90 in rows}
-    return await _ordered_neighbours(uow, table)
+    return await _ordered_neighbours(db, table)
 
 
-async def _ordered_neighbours(uow: UnitOfWork, table: Any) -> dict[Any, Spread]:
+async def _ordered_neighbours(db: Reader, table: Any) -> dict[Any, Spread]:
     """SQLite: number each key's values in order and keep only the rows at ⌊q·(n−1)⌋ and
     the one after, for every q — the rows ORDER BY seconds LIMIT 2 OFFSET ⌊q·(n−1)⌋ gives,
     for all keys and both percentiles in one pass."""
@@ -67,7 +67,7 @@ async def _ordered_neighbours(uow: UnitOfWork, table: Any) -> dict[Any, Spread]:
     for q in MEDIAN_AND_P90:
         lower = cast(literal_column(repr(q)) * (ordered.c.n - 1), Integer)
         wanted += [ordered.c.position == lower, ordered.c.position == lower + 1]
-    rows = await uow.execute(
+    rows = await db.execute(
         select(ordered.c.key, ordered.c.n, ordered.c.position, ordered.c.seconds)
         .where(or_(*wanted))
     )

@@ -14,11 +14,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from handlers.digest.period import Period
-from handlers.digest.tallies import within
+from domain.period import Period
 from storage.models import TicketEventRow as E
 from storage.models import TicketRow as T
-from storage.uow import UnitOfWork
+from storage.queries.reader import Reader
+from storage.queries.tallies import within
 
 TICKET_COLUMNS = (
     "number", "status", "category_id", "department_id", "reporter_id", "reporter_name",
@@ -41,24 +41,24 @@ class ExportSize:
     events: int
 
 
-async def export_size(uow: UnitOfWork, period: Period) -> ExportSize:
+async def export_size(db: Reader, period: Period) -> ExportSize:
     in_period = within(T.reported_at, period.start, period.end)
-    tickets = (await uow.execute(select(func.count()).where(in_period))).scalar_one()
-    events = (await uow.execute(
+    tickets = (await db.execute(select(func.count()).where(in_period))).scalar_one()
+    events = (await db.execute(
         select(func.count()).select_from(E).join(T, T.id == E.ticket_id).where(in_period)
     )).scalar_one()
     return ExportSize(int(tickets), int(events))
 
 
-async def ticket_rows(uow: UnitOfWork, period: Period, tz: tzinfo) -> AsyncIterator[Row]:
+async def ticket_rows(db: Reader, period: Period, tz: tzinfo) -> AsyncIterator[Row]:
     columns = [getattr(T, name) for name in TICKET_COLUMNS]
     query = (select(*columns).where(within(T.reported_at, period.start, period.end))
              .order_by(T.number))
-    async for row in _stream(uow, query):
+    async for row in _stream(db, query):
         yield tuple(_local(value, tz) for value in row)
 
 
-async def event_rows(uow: UnitOfWork, period: Period, tz: tzinfo) -> AsyncIterator[Row]:
+async def event_rows(db: Reader, period: Period, tz: tzinfo) -> AsyncIterator[Row]:
     query = (
         select(T.number, E.seq, E.kind, E.at, E.actor_id, E.actor_name, E.from_status,
                E.to_status, E.note, E.data)
@@ -66,14 +66,14 @@ async def event_rows(uow: UnitOfWork, period: Period, tz: tzinfo) -> AsyncIterat
         .where(within(T.reported_at, period.start, period.end))
         .order_by(T.number, E.seq)
     )
-    async for row in _stream(uow, query):
+    async for row in _stream(db, query):
         *head, data = row
         yield (*(_local(value, tz) for value in head),
                json.dumps(data or {}, ensure_ascii=False, sort_keys=True))
 
 
-async def _stream(uow: UnitOfWork, query: Any) -> AsyncIterator[Row]:
-    result = await uow.session.stream(query.execution_options(yield_per=BATCH))
+async def _stream(db: Reader, query: Any) -> AsyncIterator[Row]:
+    result = await db.stream(query.execution_options(yield_per=BATCH))
     async for partition in result.partitions():
         for row in partition:
             yield tuple(row)
