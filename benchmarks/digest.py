@@ -27,13 +27,13 @@ from sqlalchemy import event
 
 from benchmarks import cache
 from benchmarks.table import PeakMemory, Row
+from bot import wiring
 from bot.settings import SAMPLE_CONFIG, load_settings
 from domain.clock import FakeClock
 from domain.period import parse_period, yesterday
 from handlers.context import Context
 from handlers.digest.delivery import send_chart, send_figures
 from handlers.digest.jobs import send_daily_digests
-from handlers.directory import Directory
 from handlers.media import MediaStore
 from handlers.services import Services
 from storage.db import create_engine, session_factory
@@ -103,8 +103,8 @@ class _Digests:
     def __init__(self, uows: UnitOfWorkFactory, media: Path) -> None:
         settings = load_settings(SAMPLE_CONFIG, check_areas=False)
         self.uows = uows
-        self.directory = Directory(settings)
-        self.services = Services(settings=settings, areas=None,  # type: ignore[arg-type]
+        self.directory = wiring.directory(settings)
+        self.services = Services(rules=wiring.rules(settings), areas=None,  # type: ignore[arg-type]
                                  media=MediaStore(media), people=None)  # type: ignore[arg-type]
 
     async def in_context(self, work: Callable[[Context], Awaitable[Any]]) -> None:

@@ -33,11 +33,10 @@ from sqlalchemy import select
 
 from benchmarks import cache
 from benchmarks.table import Row, latencies_ms
-from bot.app import build_router
+from bot import wiring
 from bot.settings import SAMPLE_CONFIG, load_settings
 from domain.clock import FakeClock
 from handlers.context import Context
-from handlers.directory import Directory
 from handlers.intake.filing import open_duplicate
 from handlers.media import MediaStore
 from handlers.services import PeopleService, Services
@@ -73,8 +72,8 @@ async def lookup_row(size: int, lookups: int) -> Row:
     settings = load_settings(SAMPLE_CONFIG)
     engine = create_engine(f"sqlite+aiosqlite:///{path}")
     uows = UnitOfWorkFactory(session_factory(engine))
-    directory = Directory(settings)
-    services = Services(settings=settings, areas=build_router(settings),
+    directory = wiring.directory(settings)
+    services = Services(rules=wiring.rules(settings), areas=wiring.router(settings),
                         media=MediaStore(Path(tempfile.gettempdir())), people=PeopleService())
     rng = random.Random(size)
     samples: list[float] = []

@@ -23,7 +23,7 @@ from sqlalchemy import event
 
 from benchmarks.digest import FULL, NOW, QUICK, bare_sql_seconds, database
 from benchmarks.table import Row, latencies_ms
-from bot.app import build_router
+from bot import wiring
 from bot.http_listener import HttpListeners
 from bot.pipeline.processor import Core
 from bot.settings import SAMPLE_CONFIG, load_settings
@@ -32,7 +32,6 @@ from bot.web import mount
 from bot.web.areas import AreaIndex
 from bot.web.deps import WebDeps
 from domain.clock import FakeClock
-from handlers.directory import Directory
 from handlers.media import MediaStore
 from handlers.router import load_features
 from handlers.services import PeopleService, Services
@@ -128,9 +127,9 @@ async def _client(uows: UnitOfWorkFactory, media: Path) -> TestClient:
     settings = base.model_copy(update={"web": WebSection(
         listen=LISTEN, base_url="http://bench.test", open311=True, public=True)})
     clock = FakeClock(NOW)
-    directory = Directory(settings)
+    directory = wiring.directory(settings)
     store = MediaStore(media)
-    services = Services(settings=settings, areas=build_router(settings), media=store,
+    services = Services(rules=wiring.rules(settings), areas=wiring.router(settings), media=store,
                         people=PeopleService())
     deps = WebDeps(settings=settings, uows=uows, context=Core(clock, directory, services).context,
                    after_commit=lambda ctx: None, clock=clock, directory=directory,

@@ -10,14 +10,10 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import urlsplit
 
-from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot import wiring
 from bot.health.endpoints import HealthEndpoints, Probes
 from bot.health.metrics import Metrics
 from bot.health.outage import OutageWatch
@@ -25,29 +21,20 @@ from bot.health.supervisor import Supervisor
 from bot.http_listener import HttpListeners
 from bot.pipeline.document_worker import DocumentWorker
 from bot.pipeline.media_worker import MediaWorker
-from bot.pipeline.pacing import Limits
 from bot.pipeline.processor import Core, InboxProcessor
 from bot.pipeline.sender import OutboxSender
 from bot.pipeline.trouble import Backoff
+from bot.platforms import Adapter, AdapterHost, Platforms
 from bot.scheduler import JobRunner, Scheduler
 from bot.settings import Settings
-from bot.telegram.convert import parse_update, to_event
-from bot.telegram.messenger import TelegramMessenger
-from bot.telegram.receiver import ALLOWED_UPDATES, PollingReceiver, WebhookReceiver
-from bot.telegram.startup import Identity, groups_blind_to, identify, publish_commands
 from bot.web import mount as mount_web
 from bot.web.areas import AreaIndex
 from bot.web.deps import WebDeps
 from domain.clock import Clock, SystemClock
 from handlers.context import Context
-from handlers.directory import Directory
 from handlers.media import MediaStore
 from handlers.router import load_features
-from handlers.routing.areas import DepartmentScope, Router, load_area
-from handlers.services import PeopleService, Services
-from handlers.stations.directory import build_index
 from handlers.texts import Texts
-from messaging.outbound import SendText
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.uow import UnitOfWorkFactory
@@ -55,16 +42,31 @@ from storage.uow import UnitOfWorkFactory
 log = logging.getLogger(__name__)
 
 
-def build_router(settings: Settings) -> Router:
-    scopes = []
-    for department in settings.departments:
-        path = settings.area_path(department)
-        scopes.append(DepartmentScope(
-            id=department.id,
-            categories=frozenset(department.categories),
-            area=load_area(path) if path else None,
-        ))
-    return Router(scopes, settings.routing.fallback_department)
+def _telegram(settings: Settings) -> Adapter:
+    # Imported here: a deployment without Telegram never loads aiogram.
+    from bot.telegram.adapter import TelegramAdapter
+
+    return TelegramAdapter(settings.telegram, language=settings.bot.language)
+
+
+@dataclass(frozen=True)
+class PlatformEntry:
+    """A platform the bot can serve: whether its section is configured, and its adapter."""
+
+    name: str
+    configured: Callable[[Settings], bool]
+    build: Callable[[Settings], Adapter]
+
+
+# A platform is switched on by its section being configured; a new platform adds one entry.
+PLATFORMS: tuple[PlatformEntry, ...] = (
+    PlatformEntry("telegram", lambda settings: settings.has_token, _telegram),
+)
+
+
+def build_platforms(settings: Settings) -> Platforms:
+    """The adapters of every configured platform (none are connected yet)."""
+    return Platforms(entry.build(settings) for entry in PLATFORMS if entry.configured(settings))
 
 
 @dataclass
@@ -92,8 +94,7 @@ class App:
                                      telemetry=self.metrics)
         self.engine: AsyncEngine | None = None
         self.http = HttpListeners()
-        self.webhook: WebhookReceiver | None = None
-        self.poller: PollingReceiver | None = None
+        self.platforms = Platforms()
 
     # -- building --------------------------------------------------------------------------
 
@@ -107,19 +108,17 @@ class App:
             connect_timeout_s=database.connect_timeout_s)
         self.uows = UnitOfWorkFactory(session_factory(self.engine))
         load_features()
-        self.directory = Directory(settings)
+        self.directory = wiring.directory(settings)
         self.media = MediaStore(settings.media.dir)
-        self.services = Services(settings=settings, areas=build_router(settings),
-                                 media=self.media, people=PeopleService(),
-                                 stations=build_index(settings))
+        self.services = wiring.services(settings, self.media)
         self.core = Core(self.clock, self.directory, self.services)
         self.texts = Texts(settings.bot.language)
 
-        self.bot = self._bot()
-        self.identity: Identity = await identify(self.bot)
-        self.messenger = TelegramMessenger(self.bot, settings.telegram.request_timeout_s)
+        self.platforms = build_platforms(settings)
+        if not len(self.platforms):
+            raise RuntimeError("no messaging platform is configured (e.g. a [telegram] token)")
         self.watch = OutageWatch(
-            uows=self.uows, port=self.messenger, texts=self.texts,
+            uows=self.uows, port=self.platforms.port, texts=self.texts,
             admin_chat_id=self.directory.admin_chat_id, timer=self.timer, tz=settings.bot.tz,
             notice_after_s=settings.health.outage_notice_after_s,
             alerts=settings.health.alerts, exit_after_s=settings.health.exit_after_outage_s,
@@ -127,25 +126,28 @@ class App:
             written=lambda: self.sender.poke(), give_up=self.supervisor.give_up)
         guarded = {"guard": self.watch, "telemetry": self.metrics}
         self.processor = InboxProcessor(
-            self.uows, self.core, {"telegram": self._decode_telegram}, self.timer,
+            self.uows, self.core, {a.name: a.decode for a in self.platforms}, self.timer,
             after_commit=self._after_commit, **guarded)
-        limits = settings.telegram.limits
         self.sender = OutboxSender(
-            self.uows, self.messenger, self.media,
-            Limits(limits.per_chat_interval_s, limits.group_per_minute, limits.global_per_second),
-            self.texts, self.timer, request_timeout_s=settings.telegram.request_timeout_s,
-            **guarded)
-        self.media_worker = MediaWorker(self.uows, self.messenger, self.media, self.timer,
+            self.uows, self.platforms, self.media, self.texts, self.timer, **guarded)
+        self.media_worker = MediaWorker(self.uows, self.platforms.port, self.media, self.timer,
                                         guard=self.watch)
-        self.document_worker = DocumentWorker(self.uows, self.messenger, self.media, self.timer,
-                                              guard=self.watch)
+        self.document_worker = DocumentWorker(self.uows, self.platforms.port, self.media,
+                                              self.timer, guard=self.watch)
         self.scheduler = Scheduler(settings.database.url, settings.bot.tz, self.clock,
                                    JobRunner(self.uows, self.core.context, self._after_commit,
                                              **guarded),
-                                   settings)
+                                   self.services.rules)
 
-        await publish_commands(self.bot, settings.bot.language)
-        await self._check_privacy()
+        host = AdapterHost(
+            uows=self.uows, clock=self.clock, timer=self.timer, http=self.http,
+            on_stored=self._stored, spawn=lambda name, run: self._spawn(run, name),
+            guard=self.watch, telemetry=self.metrics, texts=self.texts,
+            directory=self.directory)
+        for adapter in self.platforms:
+            await adapter.start(host)
+        self.stats.blind_groups = [chat for adapter in self.platforms
+                                   for chat in getattr(adapter, "blind_groups", ())]
         if self.engine.dialect.name == "sqlite":
             await self.sender.recover()
         await self.scheduler.start()
@@ -155,8 +157,10 @@ class App:
                 settings=settings, uows=self.uows, context=self.core.context,
                 after_commit=self._after_commit, clock=self.clock, directory=self.directory,
                 media=self.media, areas=AreaIndex(settings)))
-        await self._start_receiving()
+        # Every part has added its routes: open the listeners, then let platforms deliver.
         await self.http.start()
+        for adapter in self.platforms:
+            await adapter.connect()
 
         workers = self.workers or (1 if self.engine.dialect.name == "sqlite" else 4)
         for index in range(workers):
@@ -167,39 +171,8 @@ class App:
         self._spawn(self.scheduler.watch, "scheduler")
         self._spawn(self.watch.run, "outage-watch")
         self.stats.started = True
-        log.info("bot started", extra={"username": self.identity.username,
-                                       "mode": settings.telegram.mode,
+        log.info("bot started", extra={"platforms": ",".join(self.platforms.names),
                                        "database": self.engine.dialect.name})
-
-    def _bot(self) -> Bot:
-        token = self.settings.telegram.token
-        assert token is not None, "a token is required to talk to a Bot API server"
-        session = AiohttpSession(api=TelegramAPIServer.from_base(
-            self.settings.telegram.api_base_url.rstrip("/")))
-        return Bot(token=token.get_secret_value(), session=session)
-
-    async def _start_receiving(self) -> None:
-        telegram = self.settings.telegram
-        if telegram.mode == "webhook":
-            assert telegram.webhook_secret is not None and telegram.webhook_url
-            secret = telegram.webhook_secret.get_secret_value()
-            self.webhook = WebhookReceiver(self.uows, self.timer, secret, self._stored,
-                                           guard=self.watch)
-            path = urlsplit(telegram.webhook_url).path or "/"
-            self.http.route(telegram.webhook_listen, "POST", path, self.webhook.handle)
-            await self.http.start()
-            await self.bot.set_webhook(telegram.webhook_url, secret_token=secret,
-                                       allowed_updates=ALLOWED_UPDATES)
-            self.webhook.connected = True
-        else:
-            await self.http.start()
-            await self.bot.delete_webhook(drop_pending_updates=False)
-            self.poller = PollingReceiver(self.bot, self.uows, self.timer, self._stored,
-                                          poll_timeout=telegram.poll_timeout_s,
-                                          guard=self.watch, telemetry=self.metrics)
-            # Telegram just answered deleteWebhook; a failing getUpdates says otherwise later.
-            self.poller.connected = True
-            self._spawn(self.poller.run, "polling")
 
     def _serve_health(self) -> None:
         listen = self.settings.metrics.listen
@@ -207,16 +180,12 @@ class App:
             return
         self.health = HealthEndpoints(Probes(
             uows=self.uows, metrics=self.metrics, clock=self.clock, timer=self.timer,
-            platforms=self._platforms, stopped_tasks=self._stopped_tasks,
+            platforms=self.platforms.connected, stopped_tasks=self._stopped_tasks,
             fatal=lambda: self.supervisor.fatal_reason))
         self.health.route(self.http, listen)
         self.metrics.process.tasks = lambda: {
             name: state.running for name, state in self.supervisor.states.items()}
         self.metrics.process.outage = lambda: self.watch.database_down
-
-    def _platforms(self) -> dict[str, bool]:
-        receiver = self.webhook or self.poller
-        return {"telegram": receiver is not None and receiver.connected}
 
     def _stopped_tasks(self) -> list[str]:
         stopped = self.supervisor.not_running
@@ -225,37 +194,10 @@ class App:
         return stopped
 
     async def _held_by_receivers(self) -> int:
-        """Updates that waited outside the database: held by the poller, or still queued
-        for the webhook at Telegram."""
-        if self.poller is not None:
-            return self.poller.held
-        try:
-            info = await asyncio.wait_for(self.bot.get_webhook_info(), 5)
-        except Exception:
-            log.warning("could not ask how many updates wait for the webhook")
-            return 0
-        return int(info.pending_update_count or 0)
-
-    async def _check_privacy(self) -> None:
-        blind = await groups_blind_to(self.bot, self.identity, self.directory)
-        self.stats.blind_groups = blind
-        if not blind:
-            return
-        log.warning("the bot cannot see plain messages in some groups; make it an admin "
-                    "or turn privacy mode off in BotFather",
-                    extra={"groups": blind})
-        if self.directory.admin_chat_id is not None:
-            async with self.uows() as uow:
-                uow.outbox.add(SendText(chat_id=self.directory.admin_chat_id,
-                                        text=self.texts("common.privacy_warning")),
-                               self.clock.now())
-                await uow.commit()
+        """Updates that waited outside the database, at every platform."""
+        return sum([await adapter.waiting_outside() for adapter in self.platforms])
 
     # -- running ---------------------------------------------------------------------------
-
-    def _decode_telegram(self, update_id: int, payload: dict[str, Any]) -> Any:
-        return to_event(parse_update(payload["update"]), self.identity.id,
-                        self.identity.username)
 
     def _stored(self) -> None:
         self.processor.poke()
@@ -297,15 +239,17 @@ class App:
 
     async def stop(self) -> None:
         """Stop taking updates, let the work in hand finish, keep the outbox for next time."""
-        if self.webhook is not None:
-            self.webhook.accepting = False
+        for adapter in self.platforms:
+            with contextlib.suppress(Exception):
+                await adapter.stop()
         self.stopping.set()
         await self.supervisor.wait(20)
         await self.http.stop()
         with contextlib.suppress(Exception):
             self.scheduler.shutdown()
-        with contextlib.suppress(Exception):
-            await self.bot.session.close()
+        for adapter in self.platforms:
+            with contextlib.suppress(Exception):
+                await adapter.close()
         if self.engine is not None:
             await self.engine.dispose()
         log.info("bot stopped")

@@ -38,6 +38,7 @@ from bot.pipeline.trouble import UNGUARDED, Guard, pause
 from domain.clock import Clock
 from handlers import registry
 from handlers.context import Context
+from handlers.rules import Rules
 from storage.db import sync_url
 from storage.uow import UnitOfWorkFactory
 
@@ -112,10 +113,10 @@ class JobRunner:
 
 class Scheduler:
     def __init__(self, database_url: str, timezone: tzinfo, clock: Clock, runner: JobRunner,
-                 settings: Any) -> None:
+                 rules: Rules) -> None:
         self.clock = clock
         self.runner = runner
-        self.settings = settings
+        self.rules = rules
         _read_time_from(clock)
         self.aps = _CountingScheduler(
             runner.guard,
@@ -141,7 +142,7 @@ class Scheduler:
                                  next_run_time=self.clock.now())
             elif spec.cron is not None:
                 self.aps.add_job(run_job, "cron", args=[spec.name], id=spec.name,
-                                 replace_existing=True, **spec.cron(self.settings))
+                                 replace_existing=True, **spec.cron(self.rules))
 
     @property
     def alive(self) -> bool:

@@ -58,7 +58,7 @@ def help_text(user_id: int, chat: Chat, ctx: Context, texts: Texts) -> str:
         lines.append(texts("help.report_how"))
     lines += ["", texts("help.everyone_title")]
     lines += [_line(spec, texts) for spec in specs if spec.menu and not spec.staff_only]
-    days = f"{ctx.services.settings.workflow.reporter_reopen_days:g}"
+    days = f"{ctx.services.rules.workflow.reporter_reopen_days:g}"
     lines += ["", texts("help.reporter_rights", days=days)]
     if staff_here:
         lines += ["", texts("help.staff_title")]

@@ -1,16 +1,15 @@
 """Who is who and what is where: the configured groups, departments, people and categories.
 
-Built once from the settings; handlers ask it about roles instead of reading config.
+Built once from the configured roster (`handlers.rules.Roster`); handlers ask it about roles
+instead of reading config.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from bot.settings import CategoryEntry, DepartmentEntry, Settings
+from handlers.rules import Category, Department, Roster
 
 
 @dataclass(frozen=True)
@@ -28,18 +27,17 @@ class Roles:
 
 
 class Directory:
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self.admins = frozenset(settings.admins.user_ids)
-        self.admin_chat_id = settings.admins.chat_id
-        self.groups = {g.chat_id: g for g in settings.groups}
-        self.departments = {d.id: d for d in settings.departments}
-        self.department_chats = {d.chat_id: d for d in settings.departments if d.chat_id}
-        self.categories = {c.id: c for c in settings.categories}
-        self.people = {p.id: p.name for p in settings.people}
-        self.fallback_department = settings.routing.fallback_department
-        self.language = settings.bot.language
-        self.tz = settings.bot.tz
+    def __init__(self, roster: Roster) -> None:
+        self.admins = frozenset(roster.admins)
+        self.admin_chat_id = roster.admin_chat_id
+        self.groups = {g.chat_id: g for g in roster.groups}
+        self.departments = {d.id: d for d in roster.departments}
+        self.department_chats = {d.chat_id: d for d in roster.departments if d.chat_id}
+        self.categories = {c.id: c for c in roster.categories}
+        self.people = dict(roster.people)
+        self.fallback_department = roster.fallback_department
+        self.language = roster.language
+        self.tz = roster.tz
 
     # -- chats ---------------------------------------------------------------------------
 
@@ -51,7 +49,7 @@ class Directory:
     def is_liaison_group(self, chat_id: int) -> bool:
         return chat_id in self.groups
 
-    def department_of_chat(self, chat_id: int) -> DepartmentEntry | None:
+    def department_of_chat(self, chat_id: int) -> Department | None:
         return self.department_chats.get(chat_id)
 
     # -- people --------------------------------------------------------------------------
@@ -68,7 +66,7 @@ class Directory:
             supervisor=bool(department) and user_id in department.supervisors,
         )
 
-    def departments_of(self, user_id: int) -> list[DepartmentEntry]:
+    def departments_of(self, user_id: int) -> list[Department]:
         return [d for d in self.departments.values() if user_id in d.members]
 
     def is_staff_anywhere(self, user_id: int) -> bool:
@@ -79,7 +77,7 @@ class Directory:
 
     # -- categories ----------------------------------------------------------------------
 
-    def category(self, category_id: str) -> CategoryEntry:
+    def category(self, category_id: str) -> Category:
         return self.categories.get(category_id) or self.categories["other"]
 
     def category_name(self, category_id: str, lang: str) -> str:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from handlers.context import Context
+    from handlers.rules import Rules
     from messaging.inbound import ButtonPress, Internal, Message
 
 MessageHandler = Callable[["Message", "Context"], Awaitable[bool | None]]
@@ -92,8 +93,8 @@ class JobSpec:
     name: str
     handler: JobHandler
     every_seconds: float | None = None
-    # For calendar jobs: settings → APScheduler cron fields (hour, minute, day_of_week…).
-    cron: Callable[[Any], dict[str, Any]] | None = None
+    # For calendar jobs: the rules → APScheduler cron fields (hour, minute, day_of_week…).
+    cron: Callable[[Rules], dict[str, Any]] | None = None
 
 
 JOBS: dict[str, JobSpec] = {}
@@ -109,8 +110,8 @@ def periodic(name: str, every_seconds: float) -> Callable[[JobHandler], JobHandl
     return register
 
 
-def calendar(name: str, cron: Callable[[Any], dict[str, Any]]) -> Callable[[JobHandler],
-                                                                            JobHandler]:
+def calendar(name: str, cron: Callable[[Rules], dict[str, Any]]) -> Callable[[JobHandler],
+                                                                              JobHandler]:
     def register(handler: JobHandler) -> JobHandler:
         if name in JOBS:
             raise ValueError(f"job {name!r} registered twice")

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from domain.stations import StationIndex
+from handlers.rules import Rules
 from messaging.inbound import Person
 
 if TYPE_CHECKING:
-    from bot.settings import Settings
     from handlers.context import Context
     from handlers.media import MediaStore
     from handlers.routing.areas import Router
@@ -29,7 +29,7 @@ class PeopleService:
 
 @dataclass
 class Services:
-    settings: Settings
+    rules: Rules
     areas: Router
     media: MediaStore
     people: PeopleService

@@ -29,6 +29,8 @@ class Job:
     row: OutboxRow
     message: Outgoing
     send_at: float
+    # The platform whose adapter delivers it (that of the row's chat).
+    platform: str = ""
     reply_to_id: int | None = None
     edit_id: int | None = None
     message_id: int | None = None
@@ -43,6 +45,11 @@ class Job:
     @property
     def chat_id(self) -> int:
         return self.row.chat_id
+
+    @property
+    def paced(self) -> bool:
+        """Button answers are not chat messages: no chat lane paces them."""
+        return not isinstance(self.message, AnswerButton)
 
     @property
     def creates_message(self) -> bool:

@@ -1,34 +1,63 @@
 """How fast the bot may write to a chat, so the platform never has to refuse it.
 
-Telegram allows about one message a second in a chat, twenty a minute in a group and thirty a
-second overall. Spacing a group's messages evenly (one every 60/20 s) keeps any sliding minute
-within budget; a backlog meanwhile is merged into fewer messages rather than queued for minutes.
+Each platform has its own table (its adapter's `pace`). Telegram, for one, allows about one
+message a second in a chat, twenty a minute in a group and thirty a second overall. Spacing a
+group's messages evenly (one every 60/20 s) keeps any sliding minute within budget; a backlog
+meanwhile is merged into fewer messages rather than queued for minutes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
+
+from domain.identity import TELEGRAM, address
 
 # A little slack so that a send landing exactly on the boundary of the platform's window,
 # measured on another machine's clock, is still inside it.
 _SLACK = 1.03
 
 
+class Pace(Protocol):
+    """A platform's pacing table, as the sender asks it."""
+
+    def interval(self, chat_id: int | str) -> float:
+        """Minimum seconds between two messages to one chat."""
+        ...
+
+    @property
+    def global_interval(self) -> float:
+        """Minimum seconds between two messages to the platform as a whole."""
+        ...
+
+
 @dataclass(frozen=True)
 class Limits:
+    """Three numbers most platforms publish: a pace per chat, a budget per group a minute and
+    one for the whole bot a second. Which chats are groups is the platform's to say."""
+
     per_chat_interval_s: float = 1.0
     group_per_minute: int = 20
     global_per_second: int = 30
 
-    def interval(self, chat_id: int) -> float:
-        """Minimum seconds between two messages to one chat."""
-        if chat_id < 0:  # groups and supergroups
+    def chat_interval(self, *, group: bool) -> float:
+        if group:
             return max(self.per_chat_interval_s, 60.0 / self.group_per_minute) * _SLACK
         return self.per_chat_interval_s * _SLACK
 
     @property
     def global_interval(self) -> float:
         return _SLACK / self.global_per_second
+
+
+def global_lane(platform: str) -> int | str:
+    """The key of the lane that paces everything sent to one platform, beside the chats' lanes.
+
+    Telegram's keeps 0, the key existing databases hold; any other platform's is the address
+    "<platform>:*", which no chat has (its lanes are keyed by address once ids are text)."""
+    if platform == TELEGRAM:
+        return 0
+    return address(platform, "*")
 
 
 def reserve(next_free_at: float, now: float, interval: float) -> tuple[float, float]:

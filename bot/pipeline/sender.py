@@ -1,5 +1,9 @@
 """Delivers the outbox: in order per chat, within the platform's limits, never lost, never twice.
 
+One sender serves every platform: each message goes out through the adapter of its chat's
+platform (`Platforms.of`), paced by that platform's table, and each platform has a global lane
+of its own, so a busy Telegram does not slow WeCom down.
+
 Each round claims the first undelivered message of every chat whose lane is free (one short
 transaction), sends them concurrently and records each result as soon as it is known.
 
@@ -16,6 +20,7 @@ import logging
 import random
 from datetime import datetime, timedelta
 
+from bot.platforms import Adapter, NoAdapter, Platforms
 from domain.clock import Clock
 from handlers.media import MediaStore
 from handlers.texts import Texts
@@ -29,26 +34,24 @@ from messaging.outbound import (
     to_payload,
 )
 from messaging.port import (
-    MessengerPort,
     NotModified,
     PermanentFailure,
     RetryLater,
     TargetGone,
     TransientFailure,
 )
-from storage.models import OutboxRow
+from storage.models import ChatLaneRow, OutboxRow
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 from .delivery import Job, deliver_once
 from .looping import keep_working
-from .pacing import Limits, merge_lines, merge_threshold, reserve
+from .pacing import global_lane, merge_lines, merge_threshold, reserve
 from .recovery import UNCERTAIN, find_delivered
 from .telemetry import SILENT, Telemetry
 from .trouble import UNGUARDED, Guard, is_database_trouble, pause
 
 log = logging.getLogger(__name__)
 
-GLOBAL_LANE = 0
 # A claim outlives the longest a live sender can take over one request; after that, another
 # worker (or this one, restarted) may take the message over.
 LEASE_MARGIN = timedelta(seconds=10)
@@ -61,28 +64,25 @@ def backoff(attempts: int) -> float:
     return min(MAX_BACKOFF_S, 0.25 * 2.0 ** max(0, attempts - 1)) * random.uniform(0.5, 1.5)
 # With the backoff capped at five minutes, this many attempts span about a day.
 GIVE_UP_AFTER_ATTEMPTS = 300
+# A message to a platform this deployment does not serve (its section was removed) waits,
+# looked at again this often, until the platform is configured again.
+NO_ADAPTER_RETRY = timedelta(minutes=10)
 
 
 class OutboxSender:
-    def __init__(self, uows: UnitOfWorkFactory, port: MessengerPort, media: MediaStore,
-                 limits: Limits, texts: Texts, timer: Clock, *, batch: int = 50,
-                 concurrency: int = 8, request_timeout_s: float = 30.0,
-                 guard: Guard = UNGUARDED, telemetry: Telemetry = SILENT,
-                 platform: str = "telegram") -> None:
+    def __init__(self, uows: UnitOfWorkFactory, platforms: Platforms, media: MediaStore,
+                 texts: Texts, timer: Clock, *, batch: int = 50, concurrency: int = 8,
+                 guard: Guard = UNGUARDED, telemetry: Telemetry = SILENT) -> None:
         self.uows = uows
         self.guard = guard
         self.telemetry = telemetry
-        self.platform = platform
         self.stopping: asyncio.Event | None = None
-        self.port = port
+        self.platforms = platforms
         self.media = media
-        self.limits = limits
         self.texts = texts
         self.timer = timer
         self.batch = batch
         self.semaphore = asyncio.Semaphore(concurrency)
-        # Probes after an uncertain send may take several requests.
-        self.lease = timedelta(seconds=request_timeout_s * 2) + LEASE_MARGIN
         self.wakeup = asyncio.Event()
         self.sent_count = 0
         self.merged_count = 0
@@ -125,7 +125,7 @@ class OutboxSender:
         finally:
             # Stopping: messages in mid-send finish and are recorded; the rest wait durably.
             if in_flight:
-                await asyncio.wait(in_flight, timeout=self.lease.total_seconds())
+                await asyncio.wait(in_flight, timeout=self._longest_lease().total_seconds())
 
     async def step(self) -> int:
         """One round, delivered to the end (for callers that want to drive the sender)."""
@@ -149,42 +149,69 @@ class OutboxSender:
             heads = await uow.outbox.heads(now, self.batch)
             if not heads:
                 return []
-            global_lane = None
+            global_lanes: dict[str, ChatLaneRow] = {}
             for head in heads:
+                adapter = await self._adapter_of(uow, head, now)
+                if adapter is None:
+                    continue
                 message = from_payload(head.kind, head.payload)
                 if isinstance(message, AnswerButton):
-                    jobs.append(Job(head, message, epoch))
+                    jobs.append(Job(head, message, epoch, platform=adapter.name))
                     continue
-                if global_lane is None:
-                    global_lane = await uow.outbox.lane(GLOBAL_LANE)
+                platform_lane = global_lanes.get(adapter.name)
+                if platform_lane is None:
+                    platform_lane = await uow.outbox.lane(global_lane(adapter.name))
+                    global_lanes[adapter.name] = platform_lane
                 lane = await uow.outbox.lane(head.chat_id)
                 if lane.next_send_at > epoch:
                     self._note_lane(lane.next_send_at)
                     continue
-                job = Job(head, message, epoch)
+                job = Job(head, message, epoch, platform=adapter.name)
+                pace = adapter.pace
                 if head.attempts == 0 and head.merge_line is not None:
-                    await self._merge_backlog(uow, job, now)
+                    await self._merge_backlog(uow, job, now, pace.interval(head.chat_id))
                 if not await self._resolve_targets(uow, job, now):
                     continue
                 await self._prepare_recovery(uow, job)
-                interval = self.limits.interval(head.chat_id)
+                interval = pace.interval(head.chat_id)
                 chat_slot, _ = reserve(lane.next_send_at, epoch, interval)
-                global_slot, _ = reserve(global_lane.next_send_at, epoch,
-                                         self.limits.global_interval)
+                global_slot, _ = reserve(platform_lane.next_send_at, epoch, pace.global_interval)
                 job.send_at = max(chat_slot, global_slot)
                 lane.next_send_at = job.send_at + interval
-                global_lane.next_send_at = job.send_at + self.limits.global_interval
+                platform_lane.next_send_at = job.send_at + pace.global_interval
                 jobs.append(job)
             for job in jobs:
-                lease = datetime.fromtimestamp(job.send_at, now.tzinfo) + self.lease
+                lease = (datetime.fromtimestamp(job.send_at, now.tzinfo)
+                         + self._lease(self.platforms[job.platform]))
                 await uow.outbox.claim(job.row.id, lease, floor_message_id=job.floor)
             await uow.commit()
         return jobs
 
-    async def _merge_backlog(self, uow: UnitOfWork, job: Job, now: datetime) -> None:
+    async def _adapter_of(self, uow: UnitOfWork, head: OutboxRow,
+                          now: datetime) -> Adapter | None:
+        """The adapter that delivers this row; a row for a platform not served here waits."""
+        try:
+            return self.platforms.of(head.chat_id)
+        except NoAdapter as error:
+            await uow.outbox.mark_retry([head.id], now + NO_ADAPTER_RETRY,
+                                        f"no adapter: {error}")
+            log.warning("a message waits for a platform this deployment does not serve",
+                        extra={"chat_id": head.chat_id, "error": str(error)[:200]})
+            return None
+
+    def _lease(self, adapter: Adapter) -> timedelta:
+        # Probes after an uncertain send may take several requests.
+        return timedelta(seconds=adapter.request_timeout_s * 2) + LEASE_MARGIN
+
+    def _longest_lease(self) -> timedelta:
+        return max((self._lease(adapter) for adapter in self.platforms),
+                   default=LEASE_MARGIN)
+
+    async def _merge_backlog(self, uow: UnitOfWork, job: Job, now: datetime,
+                             interval: float) -> None:
         """A queue longer than the chat's pace allows becomes one message."""
         head = job.row
-        threshold = merge_threshold(self.limits.interval(head.chat_id))
+        threshold = merge_threshold(interval)
         backlog = await uow.outbox.mergeable_after(head, 60)
         if len(backlog) + 1 < threshold:
             return
@@ -246,18 +273,19 @@ class OutboxSender:
             self.poke()
 
     async def _deliver_and_record_one(self, job: Job) -> None:
+        adapter = self.platforms[job.platform]
         async with self.semaphore:
             wait = job.send_at - self.timer.now().timestamp()
             if wait > 0:
                 await self.timer.sleep(wait)
             try:
                 if job.probe_ids:
-                    job.message_id = await find_delivered(self.port, job, self.timer,
-                                                          self.limits.interval(job.chat_id))
+                    job.message_id = await find_delivered(adapter.messenger, job, self.timer,
+                                                          adapter.pace.interval(job.chat_id))
                     if job.message_id is not None:
                         self.recovered_count += 1
                 if job.message_id is None:
-                    job.message_id = await deliver_once(self.port, self.media, job)
+                    job.message_id = await deliver_once(adapter.messenger, self.media, job)
             except NotModified:
                 job.outcome = "sent"
             except TargetGone as error:
@@ -268,7 +296,7 @@ class OutboxSender:
                 job.outcome, job.error = "retry", str(error)
                 job.retry_in = error.seconds + random.uniform(0, 0.5)
                 self._failed(job, "throttled")
-                self.telemetry.throttled(self.platform, error.seconds)
+                self.telemetry.throttled(job.platform, error.seconds)
             except TransientFailure as error:
                 job.outcome, job.error = "retry", f"{UNCERTAIN}{error}"
                 job.retry_in = backoff(job.row.attempts)
@@ -278,11 +306,11 @@ class OutboxSender:
                 if job.outcome != "sent":
                     self._failed(job, "permanent")
         if job.outcome == "sent":
-            self.telemetry.delivered(self.platform, job.row.kind, job.row.ref)
+            self.telemetry.delivered(job.platform, job.row.kind, job.row.ref)
         await self._record_until_done(job)
 
     def _failed(self, job: Job, reason: str) -> None:
-        self.telemetry.delivery_failed(self.platform, job.row.kind, reason)
+        self.telemetry.delivery_failed(job.platform, job.row.kind, reason)
 
     async def _record_until_done(self, job: Job) -> None:
         """What happened is known only here, in memory: while the database is away, keep it
@@ -316,7 +344,8 @@ class OutboxSender:
             text = SendText(chat_id=message.chat_id, text=message.fallback_text,
                             buttons=message.buttons, ref=message.ref, ticket=message.ticket)
             try:
-                job.message_id = await self.port.send_text(text, job.reply_to_id)
+                port = self.platforms[job.platform].messenger
+                job.message_id = await port.send_text(text, job.reply_to_id)
                 log.warning("photo refused, sent as text", extra={"error": str(error)})
                 return "sent", ""
             except Exception as second:
@@ -332,11 +361,11 @@ class OutboxSender:
         now = self.timer.now()
         row_id, chat_id = job.row.id, job.chat_id
         async with self.uows() as uow:
-            if job.probe_ids and chat_id != GLOBAL_LANE:
+            if job.probe_ids and job.paced:
                 # Looking for a message took requests of its own: the chat's pace counts them.
                 lane = await uow.outbox.lane(chat_id)
-                lane.next_send_at = max(lane.next_send_at,
-                                        now.timestamp() + self.limits.interval(chat_id))
+                interval = self.platforms[job.platform].pace.interval(chat_id)
+                lane.next_send_at = max(lane.next_send_at, now.timestamp() + interval)
             if job.outcome == "sent":
                 await uow.outbox.mark_sent([row_id], job.message_id, now)
                 if job.merged:
@@ -351,7 +380,7 @@ class OutboxSender:
                 else:
                     at = now + timedelta(seconds=job.retry_in or 1.0)
                     await uow.outbox.mark_retry([row_id], at, job.error)
-                    if chat_id != GLOBAL_LANE:
+                    if job.paced:
                         lane = await uow.outbox.lane(chat_id)
                         lane.next_send_at = max(lane.next_send_at, at.timestamp())
                     log.warning("send postponed", extra={

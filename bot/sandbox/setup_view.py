@@ -10,10 +10,10 @@ import json
 from pathlib import Path
 from typing import Any
 
+from bot import wiring
 from bot.localapi import LocalBotApi
 from bot.sandbox.cast import Cast
 from bot.settings import Settings
-from handlers.stations.directory import build_index
 
 JSON = dict[str, Any]
 
@@ -49,7 +49,7 @@ def places(settings: Settings) -> list[JSON]:
     """The places riders know, and every warm station (by its WGS-84 position)."""
     found = [place.model_dump() for place in settings.places]
     known = {place["name"] for place in found}
-    for station in build_index(settings).stations:
+    for station in wiring.stations(settings).stations:
         if station.name not in known:
             found.append({"name": station.name, "name_en": station.name_en, "lat": station.lat,
                           "lon": station.lon, "kind": "warm_station"})

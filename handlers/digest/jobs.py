@@ -10,12 +10,13 @@ from handlers import registry
 from handlers.context import Context
 from handlers.digest.delivery import send_chart, send_figures
 from handlers.digest.scope import digest_chats
+from handlers.rules import Rules
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
-def daily_at(settings: Any) -> dict[str, Any]:
-    at = settings.digest.at
+def daily_at(rules: Rules) -> dict[str, Any]:
+    at = rules.digest.at
     return {"hour": at.hour, "minute": at.minute}
 
 
@@ -26,7 +27,7 @@ async def send_daily_digests(ctx: Context) -> bool:
     Returns True while chats may be left, so the runner calls again at once."""
     tz = ctx.directory.tz
     today = local_date(ctx.now, tz)
-    weekly = WEEKDAYS[today.weekday()] == ctx.services.settings.digest.weekly_on
+    weekly = WEEKDAYS[today.weekday()] == ctx.services.rules.digest.weekly_on
     for chat_id, scope in digest_chats(ctx.directory):
         if not await ctx.uow.runs.claim(f"digest:{today.isoformat()}:{chat_id}", ctx.now):
             continue

@@ -121,7 +121,7 @@ def _await_album(row: PendingReportRow, message: Message, ctx: Context) -> None:
     row.media_group_id = message.media_group_id
     if row.status not in TAKING_PIECES:
         return
-    window = timedelta(seconds=ctx.services.settings.intake.album_window_seconds)
+    window = timedelta(seconds=ctx.services.rules.intake.album_window_seconds)
     row.settle_at = ctx.now + window
     ctx.wake_at(row.settle_at)
 
@@ -150,7 +150,7 @@ async def _is_conversation(message: Message, ctx: Context) -> bool:
 def _start(message: Message, ctx: Context, *,
            seed: bool) -> tuple[PendingReportRow, PendingReport]:
     sender = message.sender
-    window = timedelta(minutes=ctx.services.settings.intake.pair_window_minutes)
+    window = timedelta(minutes=ctx.services.rules.intake.pair_window_minutes)
     row = ctx.uow.pending.add(PendingReportRow(
         chat_id=message.chat.id, chat_kind=message.chat.kind, user_id=sender.id,
         user_name=(sender.full_name or str(sender.id))[:128], started_at=message.date,

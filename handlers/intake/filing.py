@@ -125,7 +125,7 @@ async def _open(ctx: Context, draft: Draft, category: str) -> Ticket:
 
 async def open_duplicate(ctx: Context, category: str, lat: float, lon: float) -> Ticket | None:
     """The nearest open ticket of the category within the duplicate radius."""
-    radius = ctx.services.settings.intake.duplicate_radius_m
+    radius = ctx.services.rules.intake.duplicate_radius_m
     if radius <= 0:
         return None
     await ctx.uow.tickets.lock_nearby(category, lat, lon, radius)

@@ -58,7 +58,7 @@ def _render(ctx: Context, held: list[PendingReportRow],
     released, rejected = counts.get("filed", 0), counts.get("dismissed", 0)
     if not held:
         return texts("holds.all_done", released=released, rejected=rejected), ()
-    intake = ctx.services.settings.intake
+    intake = ctx.services.rules.intake
     lines = [texts("holds.title", count=len(held), per_hour=f"{intake.reporter_limit_per_hour:g}",
                    burst=intake.reporter_burst)]
     buttons: list[tuple[Button, ...]] = []

@@ -26,7 +26,7 @@ HOLD_LISTS = "hold_lists"
 
 
 def reporter_limit(ctx: Context) -> ReporterLimit:
-    intake = ctx.services.settings.intake
+    intake = ctx.services.rules.intake
     return ReporterLimit(per_hour=intake.reporter_limit_per_hour, burst=intake.reporter_burst)
 
 

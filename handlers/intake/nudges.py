@@ -36,7 +36,7 @@ async def wait_or_ask(ctx: Context, row: PendingReportRow, report: PendingReport
     wanted = report.missing
     if wanted is None or row.asked:
         return
-    due = row.started_at + timedelta(seconds=ctx.services.settings.intake.grace_seconds)
+    due = row.started_at + timedelta(seconds=ctx.services.rules.intake.grace_seconds)
     if not settled or ctx.now < due:
         # Past the grace period already (a backlog, a file read late): settle now, under a
         # new moment, since the settle job's event for an earlier one may have come and gone.

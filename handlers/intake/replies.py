@@ -38,7 +38,7 @@ def ask_for_location(ctx: Context, row: PendingReportRow, report: PendingReport,
                      ref: str | None = None) -> None:
     chat = chat_of(row)
     texts = texts_in(ctx, chat, reporter_person(report))
-    minutes = ctx.services.settings.intake.pair_window_minutes
+    minutes = ctx.services.rules.intake.pair_window_minutes
     if chat.is_private:
         # The share-location button only exists in private chats.
         _answer(ctx, chat, report.shown_message_id,
@@ -54,7 +54,7 @@ async def ask_for_content(ctx: Context, row: PendingReportRow, report: PendingRe
     """A location on its own: it arrived, and a photo or a few words would make it a report."""
     chat = chat_of(row)
     texts = texts_in(ctx, chat, reporter_person(report))
-    minutes = ctx.services.settings.intake.pair_window_minutes
+    minutes = ctx.services.rules.intake.pair_window_minutes
     if chat.is_private and report.place is not None:
         # Alone with the bot, a rider sharing where they are may well want a warm station.
         now = ctx.now.astimezone(ctx.directory.tz)
@@ -73,7 +73,7 @@ async def ask_for_content(ctx: Context, row: PendingReportRow, report: PendingRe
 def tell_expired(ctx: Context, row: PendingReportRow, report: PendingReport) -> None:
     chat = chat_of(row)
     texts = texts_in(ctx, chat, reporter_person(report))
-    text = texts("intake.expired", minutes=ctx.services.settings.intake.pair_window_minutes)
+    text = texts("intake.expired", minutes=ctx.services.rules.intake.pair_window_minutes)
     _answer(ctx, chat, report.shown_message_id or row.first_message_id, text, merge_line=text)
 
 

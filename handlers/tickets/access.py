@@ -45,7 +45,7 @@ async def standing(ctx: Context, user_id: int, ticket: Ticket) -> Standing:
 
 
 def reopen_window(ctx: Context) -> timedelta:
-    return timedelta(days=ctx.services.settings.workflow.reporter_reopen_days)
+    return timedelta(days=ctx.services.rules.workflow.reporter_reopen_days)
 
 
 async def require(ctx: Context, operation: Operation, person: Person, ticket: Ticket) -> None:

@@ -62,7 +62,7 @@ def _what(ctx: Context, ticket: Ticket, event: TicketEvent, texts: Texts) -> str
         return texts("publish.duplicate_of", ticket=label(int(data["duplicate_of"])))
     if event.kind == "close":
         reason = data.get("reason", "staff")
-        hours = f"{ctx.services.settings.workflow.verify_hours:g}"
+        hours = f"{ctx.services.rules.workflow.verify_hours:g}"
         return texts(f"publish.closed_{reason}", hours=hours)
     status = event.to_status.value if event.to_status else ticket.status.value
     return texts(f"status.{status}")

@@ -46,7 +46,7 @@ async def send_link(message: Message, ctx: Context, number: int | None) -> None:
     texts = ctx.texts_for(message.sender)
     reply_texts = texts if message.chat.is_private else ctx.texts
     person = message.sender
-    web = ctx.services.settings.web
+    web = ctx.services.rules.web
     if not web.enabled:
         ctx.reply(message, reply_texts("web.off"))
         return

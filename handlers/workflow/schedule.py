@@ -14,7 +14,7 @@ def windows_for(ctx: Context, ticket: Ticket) -> sla.Windows:
     return sla.Windows(
         ack=ctx.directory.ack_window(ticket.category_id),
         resolve=ctx.directory.resolve_window(ticket.category_id),
-        verify=timedelta(hours=ctx.services.settings.workflow.verify_hours),
+        verify=timedelta(hours=ctx.services.rules.workflow.verify_hours),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import wiring
 from bot.settings import SAMPLE_CONFIG, load_settings
 from domain.clock import FakeClock
 from domain.period import Period, PeriodKind, yesterday
@@ -38,7 +39,7 @@ def local(month: int, day: int, hour: int, minute: int = 0) -> datetime:
 
 
 def directory() -> Directory:
-    return Directory(load_settings(SAMPLE_CONFIG, check_areas=False))
+    return wiring.directory(load_settings(SAMPLE_CONFIG, check_areas=False))
 
 
 def report(number: int, category: str, department: str, chat: int,

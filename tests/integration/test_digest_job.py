@@ -7,11 +7,11 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from bot import wiring
 from bot.settings import SAMPLE_CONFIG, load_settings
 from domain.clock import FakeClock
 from handlers.context import Context
 from handlers.digest.jobs import send_daily_digests
-from handlers.directory import Directory
 from handlers.media import MediaStore
 from handlers.services import Services
 from storage.models import OutboxRow
@@ -25,12 +25,12 @@ MONDAY_MORNING = datetime(2026, 6, 8, 8, 30, tzinfo=TZ).astimezone(UTC)
 async def run_job(uows, media: Path, now: datetime) -> int:
     """Run the job as the scheduler does, round after round; returns the rounds that sent."""
     settings = load_settings(SAMPLE_CONFIG, check_areas=False)
-    services = Services(settings=settings, areas=None, media=MediaStore(media),  # type: ignore[arg-type]
+    services = Services(rules=wiring.rules(settings), areas=None, media=MediaStore(media),  # type: ignore[arg-type]
                         people=None)  # type: ignore[arg-type]
     sent = 0
     while True:
         async with uows() as uow:
-            ctx = Context(uow=uow, clock=FakeClock(now), directory=Directory(settings),
+            ctx = Context(uow=uow, clock=FakeClock(now), directory=wiring.directory(settings),
                           services=services, now=now)
             more = await send_daily_digests(ctx)
             await uow.commit()

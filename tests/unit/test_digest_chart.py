@@ -17,11 +17,11 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.text import Text
 from PIL import Image
 
+from bot import wiring
 from bot.settings import SAMPLE_CONFIG, load_settings
 from handlers.digest.chart import build_figure, chart_font, chart_png, font_path, render_png
 from handlers.digest.delivery import chart_as_text, chart_labels
 from handlers.digest.render import Naming
-from handlers.directory import Directory
 from handlers.texts import Texts
 from storage.queries.percentiles import Spread
 from storage.queries.scope import Scope
@@ -35,7 +35,7 @@ LATIN_ONLY = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / "DejaVuSans.tt
 
 
 def sample_chart(lang: str = "zh") -> tuple[ChartData, Naming]:
-    directory = Directory(load_settings(SAMPLE_CONFIG, check_areas=False))
+    directory = wiring.directory(load_settings(SAMPLE_CONFIG, check_areas=False))
     days = [date(2026, 5, 19) + timedelta(days=i) for i in range(14)]
     data = ChartData(
         days=days,

@@ -87,7 +87,7 @@ async def read_files(liaison: Harness, rounds: int = 1) -> None:
     assert app is not None
     await liaison.settle()
     worker = getattr(app, "document_worker", None) or DocumentWorker(
-        app.uows, app.messenger, app.media, app.timer)
+        app.uows, app.platforms.port, app.media, app.timer)
     real = worker.timer
     try:
         for round_ in range(rounds):

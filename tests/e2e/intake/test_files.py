@@ -23,7 +23,7 @@ LAT, LON = DONGHU
 
 async def test_two_readers_at_once_read_each_file_once(liaison):
     app = liaison.app
-    readers = [DocumentWorker(app.uows, app.messenger, app.media, app.timer) for _ in range(3)]
+    readers = [DocumentWorker(app.uows, app.platforms.port, app.media, app.timer) for _ in range(3)]
     await liaison.server.post_document(GROUP, RIDER, jpeg(), "IMG_1.jpg", "image/jpeg")
     await liaison.server.wait_for_no_pending_updates()
     # The bot's own reader races three more for the file.

@@ -16,7 +16,7 @@ async def test_a_killed_task_is_restarted_not_lost(database_url, tmp_path, clock
     await harness.start()
     app = harness.app
     try:
-        poller = app.poller
+        poller = app.platforms["telegram"].poller
         real_poll = poller._poll
         calls = 0
 

@@ -11,7 +11,7 @@ from typing import Any
 from aiohttp.test_utils import TestClient, TestServer
 from pydantic import SecretStr
 
-from bot.app import build_router
+from bot import wiring
 from bot.http_listener import HttpListeners
 from bot.pipeline.processor import Core
 from bot.settings import SAMPLE_CONFIG, Settings, load_settings
@@ -21,7 +21,6 @@ from bot.web.areas import AreaIndex
 from bot.web.deps import WebDeps
 from domain.clock import FakeClock
 from handlers.context import Context
-from handlers.directory import Directory
 from handlers.intake.filing import Draft, file_report
 from handlers.media import MediaStore
 from handlers.router import load_features
@@ -128,9 +127,9 @@ async def start_console(database_url: str, tmp_path: Path, clock: FakeClock,
     settings = web_settings(database_url, tmp_path / "media", **web)
     engine = create_engine(database_url)
     uows = UnitOfWorkFactory(session_factory(engine))
-    directory = Directory(settings)
+    directory = wiring.directory(settings)
     media = MediaStore(settings.media.dir)
-    services = Services(settings=settings, areas=build_router(settings), media=media,
+    services = Services(rules=wiring.rules(settings), areas=wiring.router(settings), media=media,
                         people=PeopleService())
     core = Core(clock, directory, services)
     committed: list[Context] = []

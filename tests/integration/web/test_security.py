@@ -7,6 +7,7 @@ import re
 import zipfile
 from datetime import timedelta
 
+from bot import wiring
 from handlers.web.tokens import digest
 from tests.integration.web.console import ADMIN, RIDER, ROADS_STAFF, SANITATION_STAFF, Console
 
@@ -157,7 +158,7 @@ async def test_roles_are_read_at_every_request(console: Console):
     assert (await console.client.get("/web/tickets")).status == 200
     for department in console.settings.departments:
         department.staff = [p for p in department.staff if p != ROADS_STAFF]
-    console.deps.directory.__init__(console.settings)  # type: ignore[misc]
+    console.deps.directory.__init__(wiring.roster(console.settings))  # type: ignore[misc]
     assert (await console.client.get("/web/tickets")).status == 403
 
 

@@ -1,0 +1,80 @@
+"""The configuration turned into what the core works with: the handlers' typed rules, the
+directory's roster, the stations' index and the department router. The one place that reads
+the settings tree on the handlers' behalf.
+"""
+
+from __future__ import annotations
+
+from bot.settings import Settings
+from domain.opening_hours import OpeningHours
+from domain.stations import Station, StationIndex, to_wgs84
+from handlers.directory import Directory
+from handlers.media import MediaStore
+from handlers.routing.areas import DepartmentScope, Router, load_area
+from handlers.rules import DigestRules, IntakeRules, Roster, Rules, WebRules, WorkflowRules
+from handlers.services import PeopleService, Services
+
+
+def rules(settings: Settings) -> Rules:
+    intake, workflow, web = settings.intake, settings.workflow, settings.web
+    return Rules(
+        intake=IntakeRules(
+            pair_window_minutes=intake.pair_window_minutes,
+            duplicate_radius_m=intake.duplicate_radius_m,
+            album_window_seconds=intake.album_window_seconds,
+            reporter_limit_per_hour=intake.reporter_limit_per_hour,
+            reporter_burst=intake.reporter_burst,
+            grace_seconds=intake.grace_seconds),
+        workflow=WorkflowRules(verify_hours=workflow.verify_hours,
+                               reporter_reopen_days=workflow.reporter_reopen_days),
+        digest=DigestRules(at=settings.digest.at, weekly_on=settings.digest.weekly_on),
+        web=WebRules(enabled=web.enabled, public=web.public, link_base=web.link_base),
+    )
+
+
+def roster(settings: Settings) -> Roster:
+    return Roster(
+        admins=frozenset(settings.admins.user_ids),
+        admin_chat_id=settings.admins.chat_id,
+        groups=tuple(settings.groups),
+        departments=tuple(settings.departments),
+        categories=tuple(settings.categories),
+        people={p.id: p.name for p in settings.people},
+        fallback_department=settings.routing.fallback_department,
+        language=settings.bot.language,
+        tz=settings.bot.tz,
+    )
+
+
+def directory(settings: Settings) -> Directory:
+    return Directory(roster(settings))
+
+
+def stations(settings: Settings) -> StationIndex:
+    """The configured stations as the domain's index: positions in WGS-84, hours parsed."""
+    found = []
+    for entry in settings.stations:
+        lat, lon = to_wgs84(entry.lat, entry.lon, entry.datum)
+        found.append(Station(
+            name=entry.name, name_en=entry.name_en, address=entry.address, lat=lat, lon=lon,
+            hours=OpeningHours.parse(entry.hours), facilities=tuple(entry.facilities),
+            contact=entry.contact))
+    return StationIndex(found)
+
+
+def router(settings: Settings) -> Router:
+    scopes = []
+    for department in settings.departments:
+        path = settings.area_path(department)
+        scopes.append(DepartmentScope(
+            id=department.id,
+            categories=frozenset(department.categories),
+            area=load_area(path) if path else None,
+        ))
+    return Router(scopes, settings.routing.fallback_department)
+
+
+def services(settings: Settings, media: MediaStore, *, areas: Router | None = None) -> Services:
+    """What handlers are lent; `areas` defaults to the configured departments' router."""
+    return Services(rules=rules(settings), areas=areas if areas is not None else router(settings),
+                    media=media, people=PeopleService(), stations=stations(settings))
