@@ -5,12 +5,19 @@ Built once from the settings; handlers ask it about roles instead of reading con
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 from typing import TYPE_CHECKING
+
+from domain.places import Gazetteer, NamedPlace
+from domain.stations import to_wgs84
 
 if TYPE_CHECKING:
     from bot.settings import CategoryEntry, DepartmentEntry, Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,26 @@ class Directory:
 
     def department_of_chat(self, chat_id: int) -> DepartmentEntry | None:
         return self.department_chats.get(chat_id)
+
+    @cached_property
+    def places(self) -> Gazetteer:
+        """The places (`[[places]]`) and named areas a report's text may name; read on first
+        use, since only platforms without location messages need it."""
+        from handlers.routing.areas import AreaFileError, named_areas
+
+        known: list[NamedPlace] = []
+        for place in self.settings.places:
+            lat, lon = to_wgs84(place.lat, place.lon, place.datum)
+            names = tuple(n for n in (place.name_en, *place.aliases) if n)
+            known.append(NamedPlace(place.name, lat, lon, names))
+        paths = {self.settings.area_path(d) for d in self.settings.departments}
+        for path in sorted(p for p in paths if p is not None):
+            try:
+                known.extend(named_areas(path))
+            except AreaFileError as error:
+                log.warning("area names not read", extra={"path": str(path),
+                                                          "reason": error.reason})
+        return Gazetteer(known)
 
     # -- people --------------------------------------------------------------------------
 

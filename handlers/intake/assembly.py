@@ -187,12 +187,26 @@ def _add_pieces(report: PendingReport, message: Message, ctx: Context) -> None:
         venue = message.venue
         report.place = PlacePart(where.lat, where.lon, message.message_id, where.accuracy_m,
                                  venue.title if venue else "", venue.address if venue else "")
-    if message.text:
+    if message.text and not _names_the_place(report, message, ctx):
         describes = matched_category(ctx.directory, message.text) is not None
         report.add_text(TextPart(message.message_id, message.text, describes))
     if message.forward is not None and report.forward is None:
         forward = message.forward
         report.forward = ForwardPart(forward.kind, forward.name, forward.user_id)
+
+
+def _names_the_place(report: PendingReport, message: Message, ctx: Context) -> bool:
+    """Where the platform cannot send a location, a text naming a known place (or area) is
+    the report's place. True when the text is only that name (it describes nothing)."""
+    if report.place is not None or ctx.capabilities_of(message.chat.id).receive_locations:
+        return False
+    gazetteer = ctx.directory.places
+    place = gazetteer.match(message.text)
+    if place is None:
+        return False
+    report.place = PlacePart(place.lat, place.lon, message.message_id, address=place.name,
+                             typed=True)
+    return gazetteer.is_only_a_name(message.text, place)
 
 
 def _photo(message: Message) -> PhotoPart:

@@ -39,7 +39,12 @@ def ask_for_location(ctx: Context, row: PendingReportRow, report: PendingReport,
     chat = chat_of(row)
     texts = texts_in(ctx, chat, reporter_person(report))
     minutes = ctx.services.settings.intake.pair_window_minutes
-    if chat.is_private:
+    if not ctx.capabilities_of(chat.id).receive_locations:
+        # No location messages on this platform: the place is named in words.
+        examples = "、".join(ctx.directory.places.examples()) or "—"
+        text = texts("intake.ask_place_name", minutes=minutes, examples=examples)
+        _answer(ctx, chat, report.shown_message_id, text, merge_line=text, ref=ref)
+    elif chat.is_private:
         # The share-location button only exists in private chats.
         _answer(ctx, chat, report.shown_message_id,
                 texts("intake.ask_location_private", minutes=minutes),
