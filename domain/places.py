@@ -32,8 +32,9 @@ def _fold(text: str) -> str:
 
 class Gazetteer:
     def __init__(self, places: Iterable[NamedPlace]) -> None:
+        self._places = list(places)
         entries: list[tuple[str, NamedPlace]] = []
-        for place in places:
+        for place in self._places:
             for name in {place.name, *place.names}:
                 folded = _fold(name)
                 if len(folded) >= MIN_NAME_LENGTH:
@@ -44,7 +45,7 @@ class Gazetteer:
         self._entries = entries
 
     def __len__(self) -> int:
-        return len({id(place) for _, place in self._entries})
+        return len(self._places)
 
     def match(self, text: str) -> NamedPlace | None:
         """The place a text names, ignoring case and spaces; None if it names none."""
@@ -62,11 +63,5 @@ class Gazetteer:
         return any(folded == _fold(name) for name in (place.name, *place.names))
 
     def examples(self, count: int = 3) -> list[str]:
-        """A few place names to show when asking for one."""
-        seen: list[str] = []
-        for _, place in self._entries:
-            if not place.is_area and place.name not in seen:
-                seen.append(place.name)
-            if len(seen) == count:
-                break
-        return seen
+        """A few place names to show when asking for one, in the configured order."""
+        return list(dict.fromkeys(p.name for p in self._places if not p.is_area))[:count]

@@ -33,6 +33,9 @@ def _index(section: str) -> tuple[tuple[str, str], ...]:
         for name, words in _entries(lang, section).items():
             for word in words:
                 found.setdefault(normal(word), name)
+                if section == "answers":
+                    # 「1已解决」 as well as 「1 已解决」.
+                    found.setdefault(normal(word).replace(" ", ""), name)
     return tuple(sorted(found.items(), key=lambda item: -len(item[0])))
 
 

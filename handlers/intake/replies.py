@@ -78,7 +78,9 @@ async def ask_for_content(ctx: Context, row: PendingReportRow, report: PendingRe
 def tell_expired(ctx: Context, row: PendingReportRow, report: PendingReport) -> None:
     chat = chat_of(row)
     texts = texts_in(ctx, chat, reporter_person(report))
-    text = texts("intake.expired", minutes=ctx.services.settings.intake.pair_window_minutes)
+    key = ("intake.expired" if ctx.capabilities_of(chat.id).receive_locations
+           else "intake.expired_place")
+    text = texts(key, minutes=ctx.services.settings.intake.pair_window_minutes)
     _answer(ctx, chat, report.shown_message_id or row.first_message_id, text, merge_line=text)
 
 
