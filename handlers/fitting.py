@@ -19,7 +19,11 @@ import logging
 from dataclasses import replace
 
 from handlers.texts import Texts
-from handlers.tickets.keyboards import parse_ticket_press, parse_verify_press
+from handlers.tickets.keyboards import (
+    parse_category_press,
+    parse_ticket_press,
+    parse_verify_press,
+)
 from handlers.verbs import shown_answer, shown_verb
 from messaging.capabilities import Capabilities
 from messaging.outbound import (
@@ -96,8 +100,8 @@ def button_lines(buttons: Keyboard, texts: Texts) -> list[str]:
                 continue
             word = typed_form(button, texts)
             if word is None:
-                # A press with no typed form (a category pick, a page): left out rather than
-                # shown as something that would not work.
+                # A press with no typed form (a page of a list): left out rather than shown
+                # as something that would not work.
                 continue
             if word not in words:
                 words.append(word)
@@ -126,4 +130,9 @@ def typed_form(button: Button, texts: Texts) -> str | None:
     answer = parse_verify_press(data)
     if answer is not None:
         return shown_answer(texts, answer.choice)
+    pick = parse_category_press(data)
+    if pick is not None:
+        # The button shows the category's name, which the command reads back.
+        verb = shown_verb(texts, "category")
+        return f"{verb} {pick.number} {button.text}" if verb else None
     return None

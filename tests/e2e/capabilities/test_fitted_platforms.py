@@ -173,3 +173,17 @@ async def test_typed_words_work_where_buttons_exist_too(liaison):
     assert (await liaison.ticket(1)).status is Status.ACKNOWLEDGED
     assert liaison.card(1).inline_keyboard, "Telegram keeps its buttons"
     assert opening("intake.ask_place_name", ZH) not in "\n".join(liaison.bot_texts(GROUP))
+
+
+async def test_the_category_of_an_unsorted_report_is_typed(plain):
+    await plain.server.post_photo(GROUP, RIDER, jpeg(), "东湖驿站 这里有个奇怪的东西")
+    await plain.settle()
+    assert (await plain.ticket(1)).category_id == "other"
+    card = bot_message(plain, GROUP, "#0001")
+    assert "「分类 1 道路破损」" in card.text
+    refused = await say(plain, GROUP, STRANGER, "分类 1 道路破损")
+    assert plain.replies_to(GROUP, refused.message_id)
+    assert (await plain.ticket(1)).category_id == "other"
+    picked = await say(plain, GROUP, RIDER, "分类 1 道路破损")
+    assert (await plain.ticket(1)).category_id == "road"
+    assert any("道路破损" in line for line in plain.replies_to(GROUP, picked.message_id))
