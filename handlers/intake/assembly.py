@@ -26,7 +26,7 @@ from handlers.intake.pending_report import (
     TextPart,
 )
 from handlers.intake.progress import add_late_photo, advance, keep, report_of
-from handlers.intake.replies import tell_bad_coordinates, tell_too_long
+from handlers.intake.replies import tell_bad_coordinates, tell_too_long, tell_unknown_place
 from messaging.inbound import Message
 from storage.models import PendingReportRow
 from storage.repositories.pending import TAKING_PIECES
@@ -62,6 +62,9 @@ async def take(message: Message, ctx: Context) -> bool:
     else:
         report = report_of(row)
     _add_pieces(report, message, ctx)
+    if row.asked and report.place is None and message.text and not message.location:
+        # Asked for the place in words, and this text names none we know.
+        tell_unknown_place(ctx, message)
     if not message.media_group_id:
         # Telegram sends an album before anything sent after it; and a new piece ends a
         # grace period (if the report is still incomplete, `advance` starts it again).

@@ -98,6 +98,16 @@ def tell_unsupported(ctx: Context, chat: Chat, person: Person, message_id: int,
     _answer(ctx, chat, message_id, texts("intake.unsupported", kind=kind))
 
 
+def tell_unknown_place(ctx: Context, message: Message) -> None:
+    """Where places are named in words: this text named none the bot knows."""
+    if ctx.capabilities_of(message.chat.id).receive_locations:
+        return
+    texts = texts_in(ctx, message.chat, message.sender)
+    examples = "、".join(ctx.directory.places.examples()) or "—"
+    _answer(ctx, message.chat, message.message_id,
+            texts("intake.unknown_place", examples=examples))
+
+
 def tell_bad_coordinates(ctx: Context, message: Message) -> None:
     texts = texts_in(ctx, message.chat, message.sender)
     _answer(ctx, message.chat, message.message_id, texts("intake.bad_coordinates"))

@@ -91,8 +91,10 @@ async def test_no_place_named_in_time_files_nothing_and_says_why(plain):
     await plain.server.post_photo(GROUP, RIDER, jpeg(), "路面鼓包")
     await plain.settle()
     await past_grace(plain)
-    await plain.server.post_text(GROUP, RIDER, "就在那边")  # no known place in it
+    vague = await plain.server.post_text(GROUP, RIDER, "就在那边")  # no known place in it
     await plain.settle()
+    [unknown] = plain.replies_to(GROUP, vague.message_id)
+    assert unknown.startswith(opening("intake.unknown_place")) and "东湖暖心驿站" in unknown
     await plain.later(timedelta(minutes=11))
     [line] = said(plain, "intake.expired_place")
     assert "地点" in line.text
