@@ -3,8 +3,9 @@
 Platforms without buttons (and some without /commands) leave typing; the words of the
 catalogs (`typed.toml`) stand for the commands and run exactly the command's handler, with
 its argument reading, its permission checks and its replies. A word counts only when a
-ticket number follows it, or when the message replies to the bot's message about a ticket,
-so a report that happens to start with 「重复」 stays a report.
+ticket number follows it (or the message replies to the bot's message about a ticket), and
+only from staff or from the ticket's own reporters, so a rider's report that happens to start
+like a command (「备注 3 号楼门口积水」) stays a report.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from dataclasses import replace
 
 from handlers import registry
 from handlers.context import Context
-from handlers.staff.parsing import replied_ticket
+from handlers.staff.parsing import replied_ticket, ticket_number
 from handlers.verbs import command_words, normal
 from messaging.inbound import Command, Message
 
@@ -64,7 +65,26 @@ async def on_typed_command(message: Message, ctx: Context) -> bool:
     spec = registry.COMMANDS.get(command.name)
     if spec is None:
         return False
-    if not _NUMBER_FIRST.match(command.args) and await replied_ticket(ctx, message) is None:
+    number = _number(command.args) or await replied_ticket(ctx, message)
+    if number is None or not await _meant_as_command(ctx, message, number):
         return False
     await spec.handler(replace(message, command=command), ctx)
     return True
+
+
+def _number(args: str) -> int | None:
+    if not _NUMBER_FIRST.match(args):
+        return None
+    return ticket_number(args.split(maxsplit=1)[0])
+
+
+async def _meant_as_command(ctx: Context, message: Message, number: int) -> bool:
+    """Staff, or someone who reported that ticket: anybody else's 「备注 3 号楼门口积水」 is a
+    report that happens to start like a command, and intake gets it."""
+    if ctx.directory.is_staff_anywhere(message.sender.id):
+        return True
+    ticket = await ctx.uow.tickets.get(number)
+    if ticket is None:
+        return False
+    followers = await ctx.uow.tickets.followers(ticket)
+    return any(f.user_id == message.sender.id for f in followers)

@@ -52,6 +52,9 @@ async def on_typed_answer(message: Message, ctx: Context) -> bool:
     parsed = typed_answer(message.text)
     if parsed is None:
         return False
+    if message.text.strip().isdigit() and ctx.capabilities_of(message.chat.id).buttons:
+        # A lone 「1」 is an answer only where it is offered as one (no buttons to press).
+        return False
     choice, number = parsed
     number = number or await replied_ticket(ctx, message)
     ticket = (await access.load(ctx, number) if number is not None

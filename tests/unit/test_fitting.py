@@ -94,10 +94,18 @@ def test_a_photo_without_buttons_keeps_the_lines_in_its_caption_and_fallback():
 
 
 def test_buttons_with_no_typed_form_are_left_out():
-    picks = ((Button(text="道路破损", data="c:42:road"), Button(text="下一页", data="p:open:2")),)
-    message = SendText(chat_id=-1, text="t", buttons=picks)
+    pages = ((Button(text="下一页", data="p:open:2"), Button(text="?", data="zz:1")),)
+    message = SendText(chat_id=-1, text="t", buttons=pages)
     [out] = fitted(message, NO_BUTTONS, ZH)
     assert out.text == "t" and out.buttons == ()
+
+
+def test_category_picks_are_typed_with_the_categorys_name():
+    picks = ((Button(text="道路破损", data="c:42:road"), Button(text="路灯", data="c:42:light")),)
+    [out] = fitted(SendText(chat_id=-1, text="t", buttons=picks), NO_BUTTONS, ZH)
+    assert out.text == "t\n回复：「分类 42 道路破损」「分类 42 路灯」"
+    command = typed_command("分类 42 道路破损")
+    assert (command.name, command.args) == ("category", "42 道路破损")
 
 
 def test_without_edits_named_edits_are_dropped_and_id_edits_sent_anew():

@@ -19,6 +19,7 @@ from tests.e2e.harness import (
     RIDER,
     ROADS_CHAT,
     ROADS_STAFF,
+    SANITATION_STAFF,
     STRANGER,
     Harness,
     jpeg,
@@ -109,7 +110,10 @@ async def test_staff_act_by_typed_words_and_changes_come_as_status_lines(plain):
     assert announcement.photo_file_id, "photos still go where the platform can send them"
     assert "「受理 1」" in announcement.caption and "「驳回 1 原因」" in announcement.caption
 
-    refused = await say(plain, ROADS_CHAT, STRANGER, "受理 1")
+    await say(plain, ROADS_CHAT, STRANGER, "受理 1")
+    assert (await plain.ticket(1)).status is Status.ASSIGNED, "only staff act by words"
+    # Staff of another department may type the words, and are told they may not.
+    refused = await say(plain, ROADS_CHAT, SANITATION_STAFF, "受理 1")
     assert plain.replies_to(ROADS_CHAT, refused.message_id), "a refusal is said"
     assert (await plain.ticket(1)).status is Status.ASSIGNED
 
@@ -147,6 +151,14 @@ async def test_reporters_answer_by_typing(plain):
     assert edited(plain, GROUP) == []
 
 
+async def test_a_report_starting_like_a_command_stays_a_report(plain):
+    await file_by_place_name(plain)
+    await plain.server.post_text(GROUP, STRANGER, "备注 1 号楼门口 东湖路与西坝街路口 路面鼓包")
+    await plain.settle()
+    assert (await plain.ticket(2)).address == "东湖路与西坝街路口"
+    assert [e.kind for e in (await plain.ticket(1)).events].count("note") == 0
+
+
 async def test_not_fixed_typed_reopens(plain):
     await file_by_place_name(plain)
     await say(plain, ROADS_CHAT, ROADS_STAFF, "resolve 1")
@@ -174,6 +186,11 @@ async def test_typed_words_work_where_buttons_exist_too(liaison):
     await say(liaison, ROADS_CHAT, ROADS_STAFF, "ack 1")
     assert (await liaison.ticket(1)).status is Status.ACKNOWLEDGED
     assert liaison.card(1).inline_keyboard, "Telegram keeps its buttons"
+    await say(liaison, ROADS_CHAT, ROADS_STAFF, "解决 1")
+    await say(liaison, GROUP, RIDER, "1")
+    assert (await liaison.ticket(1)).status is Status.RESOLVED, "a lone 1 is talk here"
+    await say(liaison, GROUP, RIDER, "已解决")
+    assert (await liaison.ticket(1)).status is Status.CLOSED
     assert opening("intake.ask_place_name", ZH) not in "\n".join(liaison.bot_texts(GROUP))
 
 
@@ -183,9 +200,8 @@ async def test_the_category_of_an_unsorted_report_is_typed(plain):
     assert (await plain.ticket(1)).category_id == "other"
     card = bot_message(plain, GROUP, "#0001")
     assert "「分类 1 道路破损」" in card.text
-    refused = await say(plain, GROUP, STRANGER, "分类 1 道路破损")
-    assert plain.replies_to(GROUP, refused.message_id)
-    assert (await plain.ticket(1)).category_id == "other"
+    await say(plain, GROUP, STRANGER, "分类 1 道路破损")
+    assert (await plain.ticket(1)).category_id == "other", "someone else's words are talk"
     picked = await say(plain, GROUP, RIDER, "分类 1 道路破损")
     assert (await plain.ticket(1)).category_id == "road"
     assert any("道路破损" in line for line in plain.replies_to(GROUP, picked.message_id))
