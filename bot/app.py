@@ -108,15 +108,15 @@ class App:
             connect_timeout_s=database.connect_timeout_s)
         self.uows = UnitOfWorkFactory(session_factory(self.engine))
         load_features()
-        self.directory = wiring.directory(settings)
-        self.media = MediaStore(settings.media.dir)
-        self.services = wiring.services(settings, self.media)
-        self.core = Core(self.clock, self.directory, self.services)
-        self.texts = Texts(settings.bot.language)
-
         self.platforms = build_platforms(settings)
         if not len(self.platforms):
             raise RuntimeError("no messaging platform is configured (e.g. a [telegram] token)")
+        self.directory = wiring.directory(settings)
+        self.media = MediaStore(settings.media.dir)
+        self.services = wiring.services(settings, self.media,
+                                        capabilities_of=self.platforms.capabilities_of)
+        self.core = Core(self.clock, self.directory, self.services)
+        self.texts = Texts(settings.bot.language)
         self.watch = OutageWatch(
             uows=self.uows, port=self.platforms.port, texts=self.texts,
             admin_chat_id=self.directory.admin_chat_id, timer=self.timer, tz=settings.bot.tz,

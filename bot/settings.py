@@ -263,12 +263,17 @@ OTHER = CategoryEntry(id="other", name="其他", name_en="Other")
 
 
 class PlaceEntry(_Section):
-    """A named spot riders know (a warm station, a gate); offered when picking a location."""
+    """A named spot riders know (a warm station, a gate); offered when picking a location,
+    and matched against the text of reports where the platform cannot send a location."""
 
     name: str
     name_en: str = ""
+    # Other ways people write it (「东湖驿站」, "Donghu station").
+    aliases: list[str] = []
     lat: float = Field(ge=-90, le=90)
     lon: float = Field(ge=-180, le=180)
+    # What the coordinates were read off (see `StationEntry.datum`).
+    datum: Literal["wgs84", "gcj02"] = "wgs84"
     kind: str = "place"
 
 

@@ -5,14 +5,23 @@ the settings tree on the handlers' behalf.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 from bot.settings import Settings
 from domain.opening_hours import OpeningHours
+from domain.places import Gazetteer, NamedPlace
 from domain.stations import Station, StationIndex, to_wgs84
 from handlers.directory import Directory
 from handlers.media import MediaStore
-from handlers.routing.areas import DepartmentScope, Router, load_area
+from handlers.routing.areas import AreaFileError, DepartmentScope, Router, load_area, named_areas
 from handlers.rules import DigestRules, IntakeRules, Roster, Rules, WebRules, WorkflowRules
 from handlers.services import PeopleService, Services
+from messaging.capabilities import Capabilities
+
+log = logging.getLogger(__name__)
 
 
 def rules(settings: Settings) -> Rules:
@@ -43,7 +52,24 @@ def roster(settings: Settings) -> Roster:
         fallback_department=settings.routing.fallback_department,
         language=settings.bot.language,
         tz=settings.bot.tz,
+        places=partial(places, settings),
     )
+
+
+def places(settings: Settings) -> Gazetteer:
+    """The places (`[[places]]`) and named areas a report's text may name, in WGS-84."""
+    known: list[NamedPlace] = []
+    for place in settings.places:
+        lat, lon = to_wgs84(place.lat, place.lon, place.datum)
+        names = tuple(n for n in (place.name_en, *place.aliases) if n)
+        known.append(NamedPlace(place.name, lat, lon, names))
+    paths = {settings.area_path(d) for d in settings.departments}
+    for path in sorted(p for p in paths if p is not None):
+        try:
+            known.extend(named_areas(path))
+        except AreaFileError as error:
+            log.warning("area names not read", extra={"path": str(path), "reason": error.reason})
+    return Gazetteer(known)
 
 
 def directory(settings: Settings) -> Directory:
@@ -74,7 +100,12 @@ def router(settings: Settings) -> Router:
     return Router(scopes, settings.routing.fallback_department)
 
 
-def services(settings: Settings, media: MediaStore, *, areas: Router | None = None) -> Services:
-    """What handlers are lent; `areas` defaults to the configured departments' router."""
-    return Services(rules=rules(settings), areas=areas if areas is not None else router(settings),
+def services(settings: Settings, media: MediaStore, *, areas: Router | None = None,
+             capabilities_of: Callable[[Any], Capabilities] | None = None) -> Services:
+    """What handlers are lent; `areas` defaults to the configured departments' router, and
+    every chat can do everything unless the platforms say otherwise."""
+    made = Services(rules=rules(settings), areas=areas if areas is not None else router(settings),
                     media=media, people=PeopleService(), stations=stations(settings))
+    if capabilities_of is not None:
+        made.capabilities_of = capabilities_of
+    return made

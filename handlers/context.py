@@ -9,8 +9,10 @@ from typing import TYPE_CHECKING
 from domain.clock import Clock
 from handlers.consequences.bus import Consequences
 from handlers.directory import Directory
+from handlers.fitting import fitted
 from handlers.texts import Texts, pick_language
-from messaging.outbound import Keyboard, Outgoing, SendText, Target
+from messaging.capabilities import Capabilities
+from messaging.outbound import AnswerButton, Keyboard, Outgoing, SendText, Target
 
 if TYPE_CHECKING:
     from handlers.services import Services
@@ -45,8 +47,18 @@ class Context:
         return Texts(pick_language(person.language if person else None,
                                    self.directory.language))
 
+    def capabilities_of(self, chat_id: int) -> Capabilities:
+        """What the platform of a chat can do; handlers adapt to it, never to its name."""
+        return self.services.capabilities_of(chat_id)
+
     def send(self, message: Outgoing) -> None:
-        self.uow.outbox.add(message, self.now)
+        """Write a message to the outbox, fitted to what its chat's platform can do."""
+        if isinstance(message, AnswerButton):
+            # Only a platform with buttons has presses to answer.
+            self.uow.outbox.add(message, self.now)
+            return
+        for fit in fitted(message, self.capabilities_of(message.chat_id), self.texts):
+            self.uow.outbox.add(fit, self.now)
 
     def reply(self, to: Message, text: str, *, buttons: Keyboard = (),
               ticket: int | None = None, merge_line: str | None = None) -> None:

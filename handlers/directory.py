@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 
+from domain.places import Gazetteer
 from handlers.rules import Category, Department, Roster
 
 
@@ -38,6 +40,7 @@ class Directory:
         self.fallback_department = roster.fallback_department
         self.language = roster.language
         self.tz = roster.tz
+        self._places = roster.places
 
     # -- chats ---------------------------------------------------------------------------
 
@@ -51,6 +54,12 @@ class Directory:
 
     def department_of_chat(self, chat_id: int) -> Department | None:
         return self.department_chats.get(chat_id)
+
+    @cached_property
+    def places(self) -> Gazetteer:
+        """The places (`[[places]]`) and named areas a report's text may name; read on first
+        use, since only platforms without location messages need it."""
+        return self._places()
 
     # -- people --------------------------------------------------------------------------
 

@@ -18,6 +18,9 @@ FEATURES = (
     "handlers.stations.handlers",
     # Before intake: 「网页」 typed in a chat asks for a sign-in link, it is not a report.
     "handlers.web.signin",
+    # Before intake: words typed instead of buttons (「受理 42」「满意」) are not report pieces.
+    "handlers.staff.typed",
+    "handlers.workflow.answers",
     "handlers.intake.handlers",
     "handlers.intake.buttons",
     "handlers.intake.jobs",

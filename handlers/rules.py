@@ -6,11 +6,13 @@ Handlers never read the configuration file's tree: the composition root builds t
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import time
 from typing import Protocol
 from zoneinfo import ZoneInfo
+
+from domain.places import Gazetteer
 
 
 @dataclass(frozen=True)
@@ -138,3 +140,5 @@ class Roster:
     fallback_department: str | None = None
     language: str = "zh"
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))
+    # The places a report may name in words (read only when a platform has no locations).
+    places: Callable[[], Gazetteer] = field(default=lambda: Gazetteer(()))

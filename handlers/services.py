@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from domain.stations import StationIndex
 from handlers.rules import Rules
+from messaging.capabilities import FULL, Capabilities
 from messaging.inbound import Person
 
 if TYPE_CHECKING:
@@ -34,3 +36,5 @@ class Services:
     media: MediaStore
     people: PeopleService
     stations: StationIndex = field(default_factory=lambda: StationIndex(()))
+    # What the platform a chat is on can do; the composition root asks the adapters.
+    capabilities_of: Callable[[int], Capabilities] = field(default=lambda _chat_id: FULL)

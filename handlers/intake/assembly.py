@@ -26,7 +26,7 @@ from handlers.intake.pending_report import (
     TextPart,
 )
 from handlers.intake.progress import add_late_photo, advance, keep, report_of
-from handlers.intake.replies import tell_bad_coordinates, tell_too_long
+from handlers.intake.replies import tell_bad_coordinates, tell_too_long, tell_unknown_place
 from messaging.inbound import Message
 from storage.models import PendingReportRow
 from storage.repositories.pending import TAKING_PIECES
@@ -62,6 +62,9 @@ async def take(message: Message, ctx: Context) -> bool:
     else:
         report = report_of(row)
     _add_pieces(report, message, ctx)
+    if row.asked and report.place is None and message.text and not message.location:
+        # Asked for the place in words, and this text names none we know.
+        tell_unknown_place(ctx, message)
     if not message.media_group_id:
         # Telegram sends an album before anything sent after it; and a new piece ends a
         # grace period (if the report is still incomplete, `advance` starts it again).
@@ -187,12 +190,26 @@ def _add_pieces(report: PendingReport, message: Message, ctx: Context) -> None:
         venue = message.venue
         report.place = PlacePart(where.lat, where.lon, message.message_id, where.accuracy_m,
                                  venue.title if venue else "", venue.address if venue else "")
-    if message.text:
+    if message.text and not _names_the_place(report, message, ctx):
         describes = matched_category(ctx.directory, message.text) is not None
         report.add_text(TextPart(message.message_id, message.text, describes))
     if message.forward is not None and report.forward is None:
         forward = message.forward
         report.forward = ForwardPart(forward.kind, forward.name, forward.user_id)
+
+
+def _names_the_place(report: PendingReport, message: Message, ctx: Context) -> bool:
+    """Where the platform cannot send a location, a text naming a known place (or area) is
+    the report's place. True when the text is only that name (it describes nothing)."""
+    if report.place is not None or ctx.capabilities_of(message.chat.id).receive_locations:
+        return False
+    gazetteer = ctx.directory.places
+    place = gazetteer.match(message.text)
+    if place is None:
+        return False
+    report.place = PlacePart(place.lat, place.lon, message.message_id, address=place.name,
+                             typed=True)
+    return gazetteer.is_only_a_name(message.text, place)
 
 
 def _photo(message: Message) -> PhotoPart:

@@ -56,10 +56,12 @@ class PlacePart:
     # A venue: a named place picked from a list.
     title: str = ""
     address: str = ""
+    # Named in the text (where the platform cannot send a location): where, not what.
+    typed: bool = False
 
     @property
     def is_venue(self) -> bool:
-        return bool(self.title or self.address)
+        return bool(self.title or self.address) and not self.typed
 
     @property
     def address_line(self) -> str:

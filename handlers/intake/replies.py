@@ -39,7 +39,12 @@ def ask_for_location(ctx: Context, row: PendingReportRow, report: PendingReport,
     chat = chat_of(row)
     texts = texts_in(ctx, chat, reporter_person(report))
     minutes = ctx.services.rules.intake.pair_window_minutes
-    if chat.is_private:
+    if not ctx.capabilities_of(chat.id).receive_locations:
+        # No location messages on this platform: the place is named in words.
+        examples = "、".join(ctx.directory.places.examples()) or "—"
+        text = texts("intake.ask_place_name", minutes=minutes, examples=examples)
+        _answer(ctx, chat, report.shown_message_id, text, merge_line=text, ref=ref)
+    elif chat.is_private:
         # The share-location button only exists in private chats.
         _answer(ctx, chat, report.shown_message_id,
                 texts("intake.ask_location_private", minutes=minutes),
@@ -73,7 +78,9 @@ async def ask_for_content(ctx: Context, row: PendingReportRow, report: PendingRe
 def tell_expired(ctx: Context, row: PendingReportRow, report: PendingReport) -> None:
     chat = chat_of(row)
     texts = texts_in(ctx, chat, reporter_person(report))
-    text = texts("intake.expired", minutes=ctx.services.rules.intake.pair_window_minutes)
+    key = ("intake.expired" if ctx.capabilities_of(chat.id).receive_locations
+           else "intake.expired_place")
+    text = texts(key, minutes=ctx.services.rules.intake.pair_window_minutes)
     _answer(ctx, chat, report.shown_message_id or row.first_message_id, text, merge_line=text)
 
 
@@ -89,6 +96,16 @@ def tell_unsupported(ctx: Context, chat: Chat, person: Person, message_id: int,
     kind_key = f"intake.kind.{what}"
     kind = texts(kind_key) if texts.has(kind_key) else texts("intake.kind.other")
     _answer(ctx, chat, message_id, texts("intake.unsupported", kind=kind))
+
+
+def tell_unknown_place(ctx: Context, message: Message) -> None:
+    """Where places are named in words: this text named none the bot knows."""
+    if ctx.capabilities_of(message.chat.id).receive_locations:
+        return
+    texts = texts_in(ctx, message.chat, message.sender)
+    examples = "、".join(ctx.directory.places.examples()) or "—"
+    _answer(ctx, message.chat, message.message_id,
+            texts("intake.unknown_place", examples=examples))
 
 
 def tell_bad_coordinates(ctx: Context, message: Message) -> None:

@@ -20,6 +20,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
 from domain.geo import validate_coordinates
+from domain.places import NamedPlace
 
 Area = Polygon | MultiPolygon
 
@@ -169,3 +170,31 @@ class Router:
     def in_service_area(self, lat: float, lon: float) -> bool:
         """Inside some department's area; True when no department has an area."""
         return not self._located or bool(self._covering(lat, lon))
+
+
+def named_areas(path: str | Path) -> list[NamedPlace]:
+    """Each named feature of an area file as a place: its name (and the words of a name
+    written in two languages, 「东湖社区 Donghu」) at a point inside it."""
+    try:
+        document = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise AreaFileError(path, str(exc)) from exc
+    features = document.get("features", []) if isinstance(document, dict) else []
+    if isinstance(document, dict) and document.get("type") == "Feature":
+        features = [document]
+    found: list[NamedPlace] = []
+    for feature in features if isinstance(features, list) else []:
+        if not isinstance(feature, dict):
+            continue
+        name = str((feature.get("properties") or {}).get("name") or "").strip()
+        if not name or feature.get("geometry") is None:
+            continue
+        try:
+            polygons = _polygons(feature)
+        except ValueError:
+            continue
+        area = polygons[0] if len(polygons) == 1 else shapely.union_all(polygons)
+        inside = area.representative_point()
+        found.append(NamedPlace(name=name, lat=inside.y, lon=inside.x,
+                                names=(name, *name.split()), is_area=True))
+    return found

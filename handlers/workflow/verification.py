@@ -19,7 +19,7 @@ from handlers.tickets.card import public_first_name
 from handlers.tickets.keyboards import VerifyPress, button, parse_verify_press
 from handlers.tickets.notices import event_line, private_readers, report_thread
 from handlers.tickets.publish import CAPTION_LIMIT
-from messaging.inbound import ButtonPress
+from messaging.inbound import ButtonPress, Person
 from messaging.outbound import (
     AnswerButton,
     Button,
@@ -150,7 +150,6 @@ def _still_open(ticket: Ticket, press: VerifyPress) -> bool:
 
 @registry.button("v")
 async def on_answer(press: ButtonPress, ctx: Context) -> None:
-    texts = ctx.texts_for(press.sender)
     parsed = parse_verify_press(press.data)
     if parsed is None or not await access.press_is_about(ctx, press, parsed.number):
         access.refuse_press(ctx, press, "forged")
@@ -159,18 +158,30 @@ async def on_answer(press: ButtonPress, ctx: Context) -> None:
     if not _still_open(ticket, parsed):
         access.refuse_press(ctx, press, "stale")
         return
-    rating = RATINGS.get(parsed.choice)
-    await access.require(ctx, Operation.RATE if rating else Operation.VERIFY, press.sender,
-                         ticket)
-    actor = access.actor_of(ctx, press.sender)
+    answer = await apply_answer(ctx, press.sender, ticket, parsed)
+    ctx.send(AnswerButton(callback_id=press.callback_id, text=answer))
+
+
+def waits_for(ticket: Ticket, choice: str) -> bool:
+    """The ticket's latest resolution still wants this answer."""
+    return _still_open(ticket, VerifyPress(ticket.number, choice, resolution_round(ticket)))
+
+
+async def apply_answer(ctx: Context, person: Person, ticket: Ticket,
+                       answer: VerifyPress) -> str:
+    """A reporter's answer, pressed or typed: checked, applied, shown everywhere; returns
+    what the person is told."""
+    texts = ctx.texts_for(person)
+    rating = RATINGS.get(answer.choice)
+    await access.require(ctx, Operation.RATE if rating else Operation.VERIFY, person, ticket)
+    actor = access.actor_of(ctx, person)
     if rating is not None:
         ticket.rate(actor, ctx.now, rating)
-    elif parsed.choice == FIXED:
+    elif answer.choice == FIXED:
         ticket.close(actor, ctx.now, CloseReason.VERIFIED)
     else:
         ticket.reopen(actor, ctx.now, ctx.texts("verify.not_fixed_reason"))
     # The question's copies show the answer; they are what tells the reporters.
     ctx.consequences.hint(ticket, answered=True)
     await ctx.consequences.settle()
-    answer = texts(f"rating.{rating.value}") if rating else texts(f"verify.thanks_{parsed.choice}")
-    ctx.send(AnswerButton(callback_id=press.callback_id, text=answer))
+    return texts(f"rating.{rating.value}") if rating else texts(f"verify.thanks_{answer.choice}")
