@@ -8,6 +8,7 @@ tests run fast; the flood tests use Telegram's real numbers.
 from __future__ import annotations
 
 import asyncio
+import gc
 import io
 from collections.abc import Callable
 from datetime import timedelta
@@ -147,6 +148,9 @@ class Harness:
                 task.cancel()
             await asyncio.wait(tasks, timeout=2)
         await app.stop()  # every task is gone: this only releases resources
+        # What the killed tasks held (connections, coroutines) is reclaimed now, with its
+        # finalizers, rather than by a later collection in the middle of another test.
+        gc.collect()
 
     async def restart_bot(self) -> App:
         assert self.app is not None
