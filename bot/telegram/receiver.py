@@ -147,8 +147,15 @@ class PollingReceiver:
         call = asyncio.ensure_future(http.post(
             url, json=body, timeout=aiohttp.ClientTimeout(total=wait + 10)))
         stop = asyncio.ensure_future(stopping.wait())
-        done, _ = await asyncio.wait({call, stop}, return_when=asyncio.FIRST_COMPLETED)
-        stop.cancel()
+        try:
+            done, _ = await asyncio.wait({call, stop}, return_when=asyncio.FIRST_COMPLETED)
+        except asyncio.CancelledError:
+            # The task itself is cancelled (a stop that would not wait): the poll goes too,
+            # or it ends later as an error nobody reads.
+            call.cancel()
+            raise
+        finally:
+            stop.cancel()
         if call not in done:
             # Stopping: whatever this poll would return stays unconfirmed and is resent.
             call.cancel()

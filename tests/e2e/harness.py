@@ -7,6 +7,8 @@ tests run fast; the flood tests use Telegram's real numbers.
 
 from __future__ import annotations
 
+import asyncio
+import gc
 import io
 from collections.abc import Callable
 from datetime import timedelta
@@ -59,6 +61,13 @@ PEOPLE = {
     2401: ("卫科员", None, None),
     ADMIN: ("值班员", None, None),
 }
+
+# Where the bot's own code lives: what a crash of its process stops (the local server runs in
+# the same event loop and must carry on).
+_ROOT = Path(__file__).resolve().parents[2]
+_BOT_CODE = tuple(str(_ROOT / name) for name in ("bot", "handlers", "storage", "messaging",
+                                                   "domain"))
+_SERVER_CODE = str(_ROOT / "bot" / "localapi")
 
 FAST_SERVER = FloodLimits(per_chat_per_second=1000, per_group_per_minute=60000,
                           global_per_second=10000)
@@ -117,10 +126,31 @@ class Harness:
         await self.start_bot()
         return self
 
-    async def start_bot(self) -> App:
-        self.app = App(self.settings, clock=self.clock)
+    async def start_bot(self, **options: Any) -> App:
+        self.app = App(self.settings, clock=self.clock, **options)
         await self.app.start()
         return self.app
+
+    async def crash_bot(self) -> None:
+        """The bot's process dies at once, as under SIGKILL: each of its tasks stops where it
+        is, with no step finished, no message in mid-send waited for and no lease given back
+        (the database drops what was not committed). Then what the operating system would
+        reclaim is let go: sockets, connections, the scheduler's thread."""
+        assert self.app is not None
+        app, self.app = self.app, None
+        this = asyncio.current_task()
+        for _ in range(20):
+            tasks = [task for task in asyncio.all_tasks()
+                     if task is not this and not task.done() and _runs_bot_code(task)]
+            if not tasks:
+                break
+            for task in tasks:
+                task.cancel()
+            await asyncio.wait(tasks, timeout=2)
+        await app.stop()  # every task is gone: this only releases resources
+        # What the killed tasks held (connections, coroutines) is reclaimed now, with its
+        # finalizers, rather than by a later collection in the middle of another test.
+        gc.collect()
 
     async def restart_bot(self) -> App:
         assert self.app is not None
@@ -199,3 +229,9 @@ class Harness:
         assert self.app is not None
         async with self.app.uows(read_only=True) as uow:
             return await uow.tickets.count()
+
+
+def _runs_bot_code(task: asyncio.Task[Any]) -> bool:
+    code = getattr(task.get_coro(), "cr_code", None)
+    where = code.co_filename if code is not None else ""
+    return where.startswith(_BOT_CODE) and not where.startswith(_SERVER_CODE)
