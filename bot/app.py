@@ -70,7 +70,7 @@ def build_router(settings: Settings) -> Router:
 @dataclass
 class Stats:
     started: bool = False
-    blind_groups: list[int] = field(default_factory=list)
+    blind_groups: list[str] = field(default_factory=list)
 
 
 class App:

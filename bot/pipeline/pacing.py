@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from domain.identity import is_group_chat
+
 # A little slack so that a send landing exactly on the boundary of the platform's window,
 # measured on another machine's clock, is still inside it.
 _SLACK = 1.03
@@ -20,9 +22,9 @@ class Limits:
     group_per_minute: int = 20
     global_per_second: int = 30
 
-    def interval(self, chat_id: int) -> float:
+    def interval(self, chat_id: str) -> float:
         """Minimum seconds between two messages to one chat."""
-        if chat_id < 0:  # groups and supergroups
+        if is_group_chat(chat_id):
             return max(self.per_chat_interval_s, 60.0 / self.group_per_minute) * _SLACK
         return self.per_chat_interval_s * _SLACK
 

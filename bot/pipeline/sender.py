@@ -48,7 +48,8 @@ from .trouble import UNGUARDED, Guard, is_database_trouble, pause
 
 log = logging.getLogger(__name__)
 
-GLOBAL_LANE = 0
+# The lane every send also books (the platform's overall limit); button answers carry it.
+GLOBAL_LANE = ""
 # A claim outlives the longest a live sender can take over one request; after that, another
 # worker (or this one, restarted) may take the message over.
 LEASE_MARGIN = timedelta(seconds=10)

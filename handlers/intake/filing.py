@@ -39,7 +39,7 @@ class Draft:
 
     reporter: Person
     chat: Chat
-    message_id: int | None
+    message_id: str | None
     location: Position
     text: str = ""
     address: str = ""

@@ -31,13 +31,13 @@ def actor_of(ctx: Context, person: Person) -> Actor:
         person.id, person.full_name or person.first_name or str(person.id)))
 
 
-async def is_reporter(ctx: Context, ticket: Ticket, user_id: int) -> bool:
+async def is_reporter(ctx: Context, ticket: Ticket, user_id: str) -> bool:
     if ticket.reporter.user_id == user_id:
         return True
     return any(f.user_id == user_id for f in await ctx.uow.tickets.followers(ticket))
 
 
-async def standing(ctx: Context, user_id: int, ticket: Ticket) -> Standing:
+async def standing(ctx: Context, user_id: str, ticket: Ticket) -> Standing:
     roles = ctx.directory.roles(user_id, ticket.department_id)
     return Standing(admin=roles.admin, staff=roles.staff, backup=roles.backup,
                     supervisor=roles.supervisor,

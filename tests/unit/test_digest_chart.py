@@ -27,7 +27,7 @@ from handlers.digest.series import ChartData
 from handlers.directory import Directory
 from handlers.texts import Texts
 
-DONGHU = -1001000000001
+DONGHU = "telegram:-1001000000001"
 # A private-use code point: no font ships a glyph for it.
 MISSING = "\ue000"
 # Matplotlib's own Latin font has no Chinese: drawn with it, Chinese becomes boxes.
