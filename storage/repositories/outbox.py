@@ -13,7 +13,8 @@ from storage.models import ChatLaneRow, OutboxRow
 from storage.repositories._numbered import numbered, numbered_above
 
 ACTIVE = ("pending", "sending")
-UNORDERED = 0
+# Rows of no chat (button answers): sent in any order.
+UNORDERED = ""
 
 
 class OutboxRepository:

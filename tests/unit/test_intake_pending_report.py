@@ -197,7 +197,8 @@ def test_what_is_missing():
     assert PendingReport(reporter, texts=[TextPart("1", "ok")]).missing is None
     assert PendingReport(reporter, photos=[photo], place=place()).missing is None
     # "I'm here" after a location is conversation: nothing to ask for.
-    assert PendingReport(reporter, texts=[TextPart("12", "我到了")], place=place("10")).missing is None
+    chatter = PendingReport(reporter, texts=[TextPart("12", "我到了")], place=place("10"))
+    assert chatter.missing is None
     assert PendingReport(reporter, files=[FilePart("d", "x", "6")]).missing is None
 
 
