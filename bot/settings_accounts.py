@@ -20,6 +20,15 @@ from domain.identity import FEISHU, PLATFORMS, TELEGRAM, WECHAT, WECOM, BadAddre
 from domain.identity import address as make_address
 
 
+def _checked(value: str | int) -> str:
+    """`account(value)`, with a platform the deployment does not know named as such."""
+    if isinstance(value, str) and ":" in value:
+        platform = value.strip().partition(":")[0]
+        if platform not in PLATFORMS:
+            raise BadAddress(f"unknown platform {platform!r} in {value!r}")
+    return account(value)
+
+
 def _chat(value: Any) -> str:
     """A group chat: a negative Telegram integer or an address."""
     if isinstance(value, bool):
@@ -44,7 +53,7 @@ def _address_only(value: str) -> str:
         return account(text)
     if ":" not in text:
         raise BadAddress(f"not an address: {value!r}")
-    return account(text)
+    return _checked(text)
 
 
 def _person_ref(value: Any) -> str:
@@ -61,7 +70,7 @@ def _person_ref(value: Any) -> str:
     text = value.strip()
     if ":" in text or text.lstrip("-").isdigit():
         try:
-            return account(text)
+            return _checked(text)
         except BadAddress as error:
             raise ValueError(f"{error}; known platforms: {', '.join(PLATFORMS)}") from None
     return NAME_PREFIX + text
@@ -101,7 +110,7 @@ def check_person(entry: Any) -> Any:
         if isinstance(entry.id, int) and entry.id <= 0:
             raise ValueError("id: Telegram user ids are positive")
         try:
-            account(entry.id)
+            _checked(entry.id)
         except BadAddress as error:
             raise ValueError(f"id: {error}") from None
     if entry.telegram is not None and entry.id is not None and account(entry.id) != account(
@@ -127,3 +136,36 @@ def resolve(refs: list[str], people: dict[str, list[str]], where: str) -> list[s
         else:
             out.append(ref)
     return list(dict.fromkeys(out))
+
+
+def chats_of(settings: Any) -> list[tuple[str, str]]:
+    """Every chat the configuration names, as (key, address)."""
+    found = [(f"groups[{i}].chat_id", g.chat_id) for i, g in enumerate(settings.groups)]
+    found += [(f"departments[{i}].chat_id", d.chat_id)
+              for i, d in enumerate(settings.departments) if d.chat_id is not None]
+    if settings.admins.chat_id is not None:
+        found.append(("admins.chat_id", settings.admins.chat_id))
+    if settings.web.open311_chat_id is not None:
+        found.append(("web.open311_chat_id", settings.web.open311_chat_id))
+    return found
+
+
+def accounts_in(settings: Any) -> list[str]:
+    """Every person's account the configuration names, each once."""
+    found = [a for person in settings.people for a in person.accounts]
+    found += settings.admins.user_ids
+    for department in settings.departments:
+        found += [*department.staff, *department.backup_staff, *department.supervisors]
+    return list(dict.fromkeys(found))
+
+
+def configured_platforms(settings: Any) -> list[str]:
+    """The platforms this configuration switches on: Telegram always (with a token it is the
+    real one, without one `run` starts the sandbox, which plays Telegram); any other by a
+    section of its own that says it is configured."""
+    found = [TELEGRAM]
+    for platform in PLATFORMS:
+        section = getattr(settings, platform, None) if platform != TELEGRAM else None
+        if section is not None and getattr(section, "configured", False):
+            found.append(platform)
+    return found
