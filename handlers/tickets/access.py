@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from domain import permissions
 from domain.errors import DomainError, TicketNotFound
+from domain.identity import short
 from domain.permissions import Operation, Standing
 from domain.ticket import Actor, Ticket
 from handlers.context import Context
@@ -28,7 +29,7 @@ async def load(ctx: Context, number: int) -> Ticket:
 def actor_of(ctx: Context, person: Person) -> Actor:
     """Configured names win: staff are known by the name their colleagues use."""
     return Actor(person.id, ctx.directory.person_name(
-        person.id, person.full_name or person.first_name or str(person.id)))
+        person.id, person.full_name or person.first_name or short(person.id)))
 
 
 async def is_reporter(ctx: Context, ticket: Ticket, user_id: str) -> bool:

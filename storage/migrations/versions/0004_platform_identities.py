@@ -5,7 +5,9 @@ Every chat and person id was a Telegram integer; it becomes its address, "telegr
 ids become text (other platforms' are strings; Telegram's stay digits). Ids inside stored JSON
 (outbox payloads, ticket events, reports in the making, queued internal events) and inside the
 names messages are remembered by ("announce:<chat>:<n>", "verify:<n>:<round>:<user>",
-"msg:<chat>:<id>") are carried over the same way, so pending work goes on where it stopped.
+"msg:<chat>:<id>") and in the keys of once-a-day runs ("digest:<date>:<chat>") are carried over
+the same way, so pending work goes on where it stopped and nothing done today is done again.
+APScheduler's stored jobs hold only job names and times, no ids: nothing to carry there.
 
 Two integers were never Telegram ids: 0 as a person is the Open311 API's reporter ("open311"),
 0 as a chat is no chat (button answers, the shared pacing lane: "").
@@ -187,11 +189,13 @@ _REFS_UP = (
     (re.compile(r"^(announce|announce-photo):(-?\d+):(\d+)$"), r"\1:telegram:\2:\3"),
     (re.compile(r"^(verify|verify-photo):(\d+):(\d+):(-?\d+)$"), r"\1:\2:\3:telegram:\4"),
     (re.compile(r"^msg:(-?\d+):(\d+)$"), r"msg:telegram:\1:\2"),
+    (re.compile(r"^digest:(\d{4}-\d{2}-\d{2}):(-?\d+)$"), r"digest:\1:telegram:\2"),
 )
 _REFS_DOWN = (
     (re.compile(r"^(announce|announce-photo):telegram:(-?\d+):(\d+)$"), r"\1:\2:\3"),
     (re.compile(r"^(verify|verify-photo):(\d+):(\d+):telegram:(-?\d+)$"), r"\1:\2:\3:\4"),
     (re.compile(r"^msg:telegram:(-?\d+):(\d+)$"), r"msg:\1:\2"),
+    (re.compile(r"^digest:(\d{4}-\d{2}-\d{2}):telegram:(-?\d+)$"), r"digest:\1:\2"),
 )
 
 
@@ -214,11 +218,13 @@ def _ref_with(rules: Any, ref: str | None) -> str | None:
 
 def _rewrite_refs(change: Callable[[str | None], str | None]) -> None:
     bind = op.get_bind()
-    refs = sa.table("message_refs", sa.column("ref", NAME))
-    for (ref,) in bind.execute(sa.select(refs.c.ref)).all():
-        new = change(ref)
-        if new != ref:
-            bind.execute(sa.update(refs).where(refs.c.ref == ref).values(ref=new))
+    for table, column in (("message_refs", "ref"), ("job_runs", "key")):
+        names = sa.table(table, sa.column(column, NAME))
+        for (ref,) in bind.execute(sa.select(names.c[column])).all():
+            new = change(ref)
+            if new != ref:
+                bind.execute(sa.update(names).where(names.c[column] == ref)
+                             .values({column: new}))
 
 
 # -- ids inside JSON -------------------------------------------------------------------------
