@@ -117,6 +117,8 @@ def _fill(connection: sa.Connection, ids: OldChat, now: datetime) -> None:
             dedup_key=f"m:{ids.group}:{ids.report_message}", chat_id=ids.group,
             payload={"platform": "telegram", "update": {"update_id": 1}}, received_at=reported,
             status="done", attempts=1, processed_at=reported, last_error="")
+    _insert(connection, "job_runs", key=f"digest:{now.date().isoformat()}:{ids.group}",
+            started_at=now - timedelta(hours=3))
     _insert(connection, "web_sessions", id_hash="h" * 64, person_id=str(ids.staff),
             person_name="张师傅", language="zh", csrf_token="c" * 32, created_at=reported,
             expires_at=now + timedelta(hours=12))

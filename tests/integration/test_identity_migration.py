@@ -26,6 +26,7 @@ TABLES = {
     "users": ["user_id", "first_name"],
     "inbox": ["id", "chat_id", "message_id", "dedup_key", "payload"],
     "web_sessions": ["id_hash", "person_id"],
+    "job_runs": ["key"],
 }
 
 
@@ -74,6 +75,8 @@ def test_telegram_ids_become_addresses_and_come_back(empty_database_url, clock):
                                                   "telegram:3002"}
     assert after["inbox"][0][1:4] == ("telegram:-1001000000001", "11", "m:-1001000000001:11")
     assert after["web_sessions"][0][1] == "telegram:2001"
+    # Today's digest already went to the group: the new key says so too.
+    assert after["job_runs"] == [("digest:2026-06-01:telegram:-1001000000001",)]
 
     command.downgrade(alembic_config(url), "0003")
     assert snapshot(url) == before
