@@ -334,7 +334,7 @@ def _each(table_name: str, column: str, change: Callable[[dict[str, Any]], dict[
           *, where: Any = None, also_ref: Callable[[str | None], str | None] | None = None,
           ) -> None:
     bind = op.get_bind()
-    columns = [sa.column("id", sa.BigInteger()), sa.column(column, JSON)]
+    columns: list[Any] = [sa.column("id", sa.BigInteger()), sa.column(column, JSON)]
     if also_ref is not None:
         columns.append(sa.column("ref", NAME))
     table = sa.table(table_name, *columns, sa.column("kind", sa.String()))
