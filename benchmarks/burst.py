@@ -21,6 +21,7 @@ from bot.app import App
 from bot.localapi import LocalBotApi
 from bot.localapi.limits import FloodLimits
 from bot.settings import SAMPLE_CONFIG, Settings, load_settings
+from domain.identity import native_of
 from storage.models import TicketRow
 
 TOKEN = "710000002:BURST"
@@ -56,12 +57,15 @@ async def run_burst(database_url: str, workdir: Path, reports: int = 200,
                          can_read_all_group_messages=True)
     await server.start()
     settings = burst_settings(database_url, workdir / "media", server.base_url)
-    group = settings.groups[0].chat_id
+    # The configuration names chats by address; the local server knows Telegram's ids.
+    group_address = settings.groups[0].chat_id
+    group = int(native_of(group_address))
     riders = list(range(5000, 5000 + reports))
     for rider in riders:
         server.register_user(rider, f"骑手{rider - 5000}", language_code="zh")
-    for chat_id in [g.chat_id for g in settings.groups] + [
+    for address in [g.chat_id for g in settings.groups] + [
             d.chat_id for d in settings.departments if d.chat_id] + [settings.admins.chat_id]:
+        chat_id = int(native_of(address))
         server.create_group(chat_id, str(chat_id), bot_status="administrator",
                             members=dict.fromkeys(riders, "member"))
     app = App(settings)
@@ -91,10 +95,10 @@ async def run_burst(database_url: str, workdir: Path, reports: int = 200,
             lon = 116.4310 + 0.0011 * (index // 40)
             sent = await server.post_venue(group, rider, lat, lon, f"路面鼓包 {index}", "东湖路")
             posted[sent.message_id] = time.perf_counter()
-        numbers = await _numbers_of(app, group)
+        numbers = await _numbers_of(app, group_address)
         deadline = time.perf_counter() + 120
         while time.perf_counter() < deadline:
-            numbers = await _numbers_of(app, group)
+            numbers = await _numbers_of(app, group_address)
             if len(numbers) == reports and all(n in first_seen for n in numbers.values()):
                 break
             await asyncio.sleep(0.05)
@@ -117,7 +121,7 @@ async def run_burst(database_url: str, workdir: Path, reports: int = 200,
         await server.stop()
 
 
-async def _numbers_of(app: App, group: int) -> dict[int, int]:
+async def _numbers_of(app: App, group: str) -> dict[int, int]:
     """Report message id → ticket number, for the reports filed so far."""
     async with app.uows(read_only=True) as uow:
         rows = await uow.execute(select(TicketRow.message_id, TicketRow.number)

@@ -72,7 +72,7 @@ def build_platforms(settings: Settings) -> Platforms:
 @dataclass
 class Stats:
     started: bool = False
-    blind_groups: list[int] = field(default_factory=list)
+    blind_groups: list[str] = field(default_factory=list)
 
 
 class App:

@@ -12,7 +12,7 @@ import re
 import tomllib
 from datetime import time
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
@@ -26,6 +26,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from bot.settings_accounts import ChatRef, PersonRef, accounts_of, check_person, resolve
 from bot.settings_web import WebSection
 
 SAMPLE_CONFIG = Path(__file__).parent / "sample" / "sample.toml"
@@ -196,8 +197,9 @@ class WorkflowSection(_Section):
 
 
 class AdminsSection(_Section):
-    user_ids: list[int] = []
-    chat_id: int | None = None
+    # People: Telegram ids, addresses ("wecom:zhangsan") or names of [[people]] entries.
+    user_ids: list[PersonRef] = []
+    chat_id: ChatRef | None = None
 
 
 class SandboxSection(_Section):
@@ -218,17 +220,29 @@ class LoggingSection(_Section):
     format: Literal["text", "json"] = "text"
 
 
-GroupChatId = Annotated[int, Field(lt=0, description="group chat ids are negative")]
-
-
 class GroupEntry(_Section):
-    chat_id: GroupChatId
+    # A negative Telegram id, or an address ("wecom:<chatid>").
+    chat_id: ChatRef
     name: str
 
 
 class PersonEntry(_Section):
-    id: int = Field(gt=0)
+    """A person and their accounts; `id` (a Telegram id, or an address) is the older form."""
+
+    id: int | str | None = None
+    telegram: int | None = Field(None, gt=0)
+    wechat: str | None = Field(None, pattern=r"^\S+$")
+    wecom: str | None = Field(None, pattern=r"^\S+$")
+    feishu: str | None = Field(None, pattern=r"^\S+$")
     name: str
+
+    @model_validator(mode="after")
+    def _has_accounts(self) -> PersonEntry:
+        return check_person(self)
+
+    @property
+    def accounts(self) -> list[str]:
+        return accounts_of(self)
 
 
 class DepartmentEntry(_Section):
@@ -236,15 +250,16 @@ class DepartmentEntry(_Section):
     name: str
     name_en: str = ""
     kind: Literal["department", "volunteer"] = "department"
-    chat_id: GroupChatId | None = None
-    staff: list[int] = []
-    backup_staff: list[int] = []
-    supervisors: list[int] = []
+    chat_id: ChatRef | None = None
+    # People: Telegram ids, addresses or names of [[people]] entries (all their accounts).
+    staff: list[PersonRef] = []
+    backup_staff: list[PersonRef] = []
+    supervisors: list[PersonRef] = []
     categories: list[str] = []
     area: Path | None = None
 
     @property
-    def members(self) -> frozenset[int]:
+    def members(self) -> frozenset[str]:
         return frozenset((*self.staff, *self.backup_staff, *self.supervisors))
 
 
@@ -370,6 +385,7 @@ class Settings(BaseSettings):
         _unique(category_ids, "categories", "id")
         _unique([d.id for d in self.departments], "departments", "id")
         _unique([g.chat_id for g in self.groups], "groups", "chat_id")
+        self._resolve_people()
         known = set(category_ids)
         for index, department in enumerate(self.departments):
             for category in department.categories:
@@ -381,6 +397,23 @@ class Settings(BaseSettings):
         if fallback and fallback not in {d.id for d in self.departments}:
             raise ValueError(f"routing.fallback_department: unknown department {fallback!r}")
         return self
+
+    def _resolve_people(self) -> None:
+        """Each account belongs to one person; names in the lists become their accounts."""
+        owners: dict[str, int] = {}
+        by_name: dict[str, list[str]] = {}
+        for index, person in enumerate(self.people):
+            for found in person.accounts:
+                if found in owners:
+                    raise ValueError(f"people[{index}]: duplicate account {found!r} (also "
+                                     f"people[{owners[found]}])")
+                owners[found] = index
+            by_name.setdefault(person.name, []).extend(person.accounts)
+        self.admins.user_ids = resolve(self.admins.user_ids, by_name, "admins.user_ids")
+        for index, department in enumerate(self.departments):
+            for key in ("staff", "backup_staff", "supervisors"):
+                setattr(department, key, resolve(getattr(department, key), by_name,
+                                                 f"departments[{index}].{key}"))
 
     # -- lookups used across the app ---------------------------------------------------
 

@@ -10,6 +10,8 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
+from bot.settings_accounts import ChatRef
+
 
 class WebSection(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -33,7 +35,7 @@ class WebSection(BaseModel):
     api_keys: list[SecretStr] = []
     # The chat that carries the card of a request filed through Open311 (its "group"): by
     # default the admins' chat.
-    open311_chat_id: int | None = Field(None, lt=0)
+    open311_chat_id: ChatRef | None = None
     # How long a web session lasts after signing in.
     session_hours: float = Field(12, gt=0, le=24 * 30)
 

@@ -48,7 +48,8 @@ def roster(settings: Settings) -> Roster:
         groups=tuple(settings.groups),
         departments=tuple(settings.departments),
         categories=tuple(settings.categories),
-        people={p.id: p.name for p in settings.people},
+        # Every account of a person, on whichever platform, answers to the person's name.
+        people={account: p.name for p in settings.people for account in p.accounts},
         fallback_department=settings.routing.fallback_department,
         language=settings.bot.language,
         tz=settings.bot.tz,

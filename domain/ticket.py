@@ -27,8 +27,8 @@ class Ticket:
     number: int
     status: Status
     reporter: Actor
-    chat_id: int
-    message_id: int | None
+    chat_id: str
+    message_id: str | None
     location: GeoPoint | None
     description: str
     category_id: str
@@ -61,8 +61,8 @@ class Ticket:
         *,
         number: int,
         reporter: Actor,
-        chat_id: int,
-        message_id: int | None,
+        chat_id: str,
+        message_id: str | None,
         location: GeoPoint | None,
         description: str,
         category_id: str,
@@ -188,8 +188,8 @@ class Ticket:
         """Resolution overdue: remind the staff, later their supervisors."""
         self._record("reminded", SYSTEM, now, data=_frozen(level=level, audience=audience))
 
-    def add_reporter(self, reporter: Actor, now: datetime, chat_id: int,
-                     message_id: int | None, photos: int = 0) -> None:
+    def add_reporter(self, reporter: Actor, now: datetime, chat_id: str,
+                     message_id: str | None, photos: int = 0) -> None:
         """Another report of the same problem was linked to this ticket."""
         self._record(
             "reporter_added",

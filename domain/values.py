@@ -28,7 +28,7 @@ class CloseReason(StrEnum):
 class Actor:
     """Who did something: a person (user id and display name) or the system itself."""
 
-    user_id: int | None
+    user_id: str | None
     name: str
 
     @property

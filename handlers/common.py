@@ -31,7 +31,7 @@ def _line(spec: registry.CommandSpec, texts: Texts) -> str:
     return f"{form} — {texts(spec.help_key)}"
 
 
-def works_in(user_id: int, chat: Chat, ctx: Context) -> list[tuple[str, list[str]]]:
+def works_in(user_id: str, chat: Chat, ctx: Context) -> list[tuple[str, list[str]]]:
     """The departments whose tickets this person may work on here, with their roles."""
     directory = ctx.directory
     here = directory.department_of_chat(chat.id)
@@ -47,7 +47,7 @@ def works_in(user_id: int, chat: Chat, ctx: Context) -> list[tuple[str, list[str
     return found
 
 
-def help_text(user_id: int, chat: Chat, ctx: Context, texts: Texts) -> str:
+def help_text(user_id: str, chat: Chat, ctx: Context, texts: Texts) -> str:
     directory = ctx.directory
     admin = directory.is_admin(user_id)
     departments = works_in(user_id, chat, ctx)

@@ -44,15 +44,15 @@ class Directory:
 
     # -- chats ---------------------------------------------------------------------------
 
-    def serves(self, chat_id: int) -> bool:
+    def serves(self, chat_id: str) -> bool:
         """A chat the bot works in: a liaison group, a department chat or the admins' chat."""
         return (chat_id in self.groups or chat_id in self.department_chats
                 or chat_id == self.admin_chat_id)
 
-    def is_liaison_group(self, chat_id: int) -> bool:
+    def is_liaison_group(self, chat_id: str) -> bool:
         return chat_id in self.groups
 
-    def department_of_chat(self, chat_id: int) -> Department | None:
+    def department_of_chat(self, chat_id: str) -> Department | None:
         return self.department_chats.get(chat_id)
 
     @cached_property
@@ -63,10 +63,10 @@ class Directory:
 
     # -- people --------------------------------------------------------------------------
 
-    def is_admin(self, user_id: int) -> bool:
+    def is_admin(self, user_id: str) -> bool:
         return user_id in self.admins
 
-    def roles(self, user_id: int, department_id: str | None) -> Roles:
+    def roles(self, user_id: str, department_id: str | None) -> Roles:
         department = self.departments.get(department_id or "")
         return Roles(
             admin=user_id in self.admins,
@@ -75,13 +75,13 @@ class Directory:
             supervisor=bool(department) and user_id in department.supervisors,
         )
 
-    def departments_of(self, user_id: int) -> list[Department]:
+    def departments_of(self, user_id: str) -> list[Department]:
         return [d for d in self.departments.values() if user_id in d.members]
 
-    def is_staff_anywhere(self, user_id: int) -> bool:
+    def is_staff_anywhere(self, user_id: str) -> bool:
         return user_id in self.admins or bool(self.departments_of(user_id))
 
-    def person_name(self, user_id: int, fallback: str = "") -> str:
+    def person_name(self, user_id: str, fallback: str = "") -> str:
         return self.people.get(user_id, fallback)
 
     # -- categories ----------------------------------------------------------------------

@@ -26,7 +26,7 @@ async def enqueue_internal(uow: UnitOfWork, *, kind: str, key: str, chat: Chat, 
         "data": data,
     }
     added = await uow.inbox.add(
-        [IncomingUpdate(update_id=-sequence, dedup_key=f"i:{kind}:{key}"[:96], chat_id=chat.id,
+        [IncomingUpdate(update_id=-sequence, dedup_key=f"i:{kind}:{key}"[:255], chat_id=chat.id,
                         payload=payload)], now)
     return added == 1
 

@@ -45,7 +45,7 @@ def load_features() -> None:
             log.debug("feature not installed", extra={"feature": name})
 
 
-class _Ignored(set[int]):
+class _Ignored(set[str]):
     """Chats we do not serve; logged once each, not once per message."""
 
 

@@ -68,7 +68,7 @@ class Rules:
 
 class Group(Protocol):
     @property
-    def chat_id(self) -> int: ...
+    def chat_id(self) -> str: ...
 
     @property
     def name(self) -> str: ...
@@ -88,19 +88,19 @@ class Department(Protocol):
     def kind(self) -> str: ...
 
     @property
-    def chat_id(self) -> int | None: ...
+    def chat_id(self) -> str | None: ...
 
     @property
-    def staff(self) -> Collection[int]: ...
+    def staff(self) -> Collection[str]: ...
 
     @property
-    def backup_staff(self) -> Collection[int]: ...
+    def backup_staff(self) -> Collection[str]: ...
 
     @property
-    def supervisors(self) -> Collection[int]: ...
+    def supervisors(self) -> Collection[str]: ...
 
     @property
-    def members(self) -> frozenset[int]: ...
+    def members(self) -> frozenset[str]: ...
 
     @property
     def categories(self) -> Collection[str]: ...
@@ -130,13 +130,13 @@ class Category(Protocol):
 class Roster:
     """Who is who and what is where, as the directory is built from it."""
 
-    admins: frozenset[int] = frozenset()
-    admin_chat_id: int | None = None
+    admins: frozenset[str] = frozenset()
+    admin_chat_id: str | None = None
     groups: tuple[Group, ...] = ()
     departments: tuple[Department, ...] = ()
     # Always holds "other" (the configuration adds it when missing).
     categories: tuple[Category, ...] = ()
-    people: Mapping[int, str] = field(default_factory=dict)
+    people: Mapping[str, str] = field(default_factory=dict)
     fallback_department: str | None = None
     language: str = "zh"
     tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("Asia/Shanghai"))

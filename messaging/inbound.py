@@ -15,7 +15,8 @@ ChatKind = Literal["private", "group", "supergroup", "channel"]
 
 @dataclass(frozen=True)
 class Person:
-    id: int
+    # An address (domain.identity): the platform and the person's id there.
+    id: str
     first_name: str
     last_name: str = ""
     username: str = ""
@@ -29,7 +30,8 @@ class Person:
 
 @dataclass(frozen=True)
 class Chat:
-    id: int
+    # An address (domain.identity); a private chat's is its person's.
+    id: str
     kind: ChatKind
     title: str = ""
 
@@ -74,7 +76,7 @@ class Venue:
 class ForwardInfo:
     kind: Literal["user", "hidden_user", "chat", "channel"]
     name: str
-    user_id: int | None = None
+    user_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ class Message:
     update_id: int
     chat: Chat
     sender: Person
-    message_id: int
+    message_id: str
     date: datetime
     text: str = ""
     photo: PhotoFile | None = None
@@ -116,7 +118,7 @@ class ButtonPress:
     update_id: int
     callback_id: str
     chat: Chat
-    message_id: int | None
+    message_id: str | None
     sender: Person
     data: str
 
@@ -134,3 +136,15 @@ class Internal:
 
 
 Event = Message | ButtonPress | Internal
+
+
+def sent_before(first: str, second: str) -> bool:
+    """Whether message `first` came before `second` in the same chat.
+
+    Platforms that number a chat's messages (Telegram) give digits, compared as numbers;
+    other ids are compared as text, the best order they offer.
+    """
+    if first.isdigit() and second.isdigit():
+        return (len(first.lstrip("0")), first.lstrip("0")) < (len(second.lstrip("0")),
+                                                                second.lstrip("0"))
+    return first < second

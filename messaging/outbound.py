@@ -25,15 +25,15 @@ Keyboard = tuple[tuple[Button, ...], ...]
 class Target:
     """A message the bot sent or received: by id, or by the name it was sent under."""
 
-    chat_id: int
-    message_id: int | None = None
+    chat_id: str
+    message_id: str | None = None
     ref: str | None = None
 
 
 @dataclass(frozen=True)
 class SendText:
     kind: ClassVar[str] = "send_text"
-    chat_id: int
+    chat_id: str
     text: str
     buttons: Keyboard = ()
     reply_to: Target | None = None
@@ -49,7 +49,7 @@ class SendText:
 @dataclass(frozen=True)
 class SendPhoto:
     kind: ClassVar[str] = "send_photo"
-    chat_id: int
+    chat_id: str
     # A platform file id, or a path under the media directory ("media:<sha256>").
     photo: str
     caption: str = ""
@@ -65,7 +65,7 @@ class SendPhoto:
 @dataclass(frozen=True)
 class SendDocument:
     kind: ClassVar[str] = "send_document"
-    chat_id: int
+    chat_id: str
     path: str
     filename: str
     caption: str = ""
@@ -80,7 +80,7 @@ class EditText:
     buttons: Keyboard = ()
 
     @property
-    def chat_id(self) -> int:
+    def chat_id(self) -> str:
         return self.target.chat_id
 
 
@@ -92,7 +92,7 @@ class EditCaption:
     buttons: Keyboard = ()
 
     @property
-    def chat_id(self) -> int:
+    def chat_id(self) -> str:
         return self.target.chat_id
 
 
@@ -105,7 +105,7 @@ class DeleteMessage:
     target: Target
 
     @property
-    def chat_id(self) -> int:
+    def chat_id(self) -> str:
         return self.target.chat_id
 
 
@@ -116,7 +116,7 @@ class AnswerButton:
     text: str = ""
     alert: bool = False
     # Answers are not chat messages and are not paced; this only groups them in the outbox.
-    chat_id: int = field(default=0)
+    chat_id: str = field(default="")
 
 
 Outgoing = (SendText | SendPhoto | SendDocument | EditText | EditCaption | DeleteMessage

@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from domain.status import OPEN_STATUSES
-from storage.types import BigId, Instant, JsonDoc
+from storage.types import AddressText, BigId, Instant, JsonDoc, MessageIdText
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -54,10 +54,10 @@ class TicketRow(Base):
     status: Mapped[str] = mapped_column(String(16))
     category_id: Mapped[str] = mapped_column(String(64))
     department_id: Mapped[str | None] = mapped_column(String(64))
-    reporter_id: Mapped[int | None] = mapped_column(BigInteger)
+    reporter_id: Mapped[str | None] = mapped_column(AddressText)
     reporter_name: Mapped[str] = mapped_column(String(128))
-    chat_id: Mapped[int] = mapped_column(BigInteger)
-    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    chat_id: Mapped[str] = mapped_column(AddressText)
+    message_id: Mapped[str | None] = mapped_column(MessageIdText)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     accuracy_m: Mapped[float | None] = mapped_column(Float)
@@ -67,7 +67,7 @@ class TicketRow(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     has_photo: Mapped[bool] = mapped_column(Boolean, default=False)
     forwarded_from: Mapped[str] = mapped_column(String(256), default="")
-    assignee_id: Mapped[int | None] = mapped_column(BigInteger)
+    assignee_id: Mapped[str | None] = mapped_column(AddressText)
     assignee_name: Mapped[str | None] = mapped_column(String(128))
     reported_at: Mapped[datetime] = mapped_column(Instant)
     assigned_at: Mapped[datetime | None] = mapped_column(Instant)
@@ -117,7 +117,7 @@ class TicketEventRow(Base):
     seq: Mapped[int] = mapped_column(Integer)
     kind: Mapped[str] = mapped_column(String(32))
     at: Mapped[datetime] = mapped_column(Instant)
-    actor_id: Mapped[int | None] = mapped_column(BigInteger)
+    actor_id: Mapped[str | None] = mapped_column(AddressText)
     actor_name: Mapped[str] = mapped_column(String(128))
     from_status: Mapped[str | None] = mapped_column(String(16))
     to_status: Mapped[str | None] = mapped_column(String(16))
@@ -142,7 +142,7 @@ class PhotoRow(Base):
     sha256: Mapped[str | None] = mapped_column(String(64))
     size: Mapped[int | None] = mapped_column(Integer)
     added_at: Mapped[datetime] = mapped_column(Instant)
-    added_by: Mapped[int | None] = mapped_column(BigInteger)
+    added_by: Mapped[str | None] = mapped_column(AddressText)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime | None] = mapped_column(Instant)
     last_error: Mapped[str] = mapped_column(Text, default="")
@@ -160,10 +160,10 @@ class FollowerRow(Base):
     ticket_id: Mapped[int] = mapped_column(
         ForeignKey("tickets.id", ondelete="CASCADE"), primary_key=True
     )
-    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[str] = mapped_column(AddressText, primary_key=True)
     name: Mapped[str] = mapped_column(String(128))
-    chat_id: Mapped[int] = mapped_column(BigInteger)
-    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    chat_id: Mapped[str] = mapped_column(AddressText)
+    message_id: Mapped[str | None] = mapped_column(MessageIdText)
     joined_at: Mapped[datetime] = mapped_column(Instant)
 
 
@@ -173,9 +173,9 @@ class PendingReportRow(Base):
 
     __tablename__ = "pending_reports"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger)
+    chat_id: Mapped[str] = mapped_column(AddressText)
     chat_kind: Mapped[str] = mapped_column(String(16), default="group")
-    user_id: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[str] = mapped_column(AddressText)
     user_name: Mapped[str] = mapped_column(String(128))
     started_at: Mapped[datetime] = mapped_column(Instant)
     expires_at: Mapped[datetime] = mapped_column(Instant)
@@ -184,7 +184,7 @@ class PendingReportRow(Base):
     # stations_done
     status: Mapped[str] = mapped_column(String(16), default="open")
     media_group_id: Mapped[str | None] = mapped_column(String(64))
-    first_message_id: Mapped[int | None] = mapped_column(BigInteger)
+    first_message_id: Mapped[str | None] = mapped_column(MessageIdText)
     data: Mapped[dict[str, Any]] = mapped_column(JsonDoc, default=dict)
     asked: Mapped[bool] = mapped_column(Boolean, default=False)
     ticket_number: Mapped[int | None] = mapped_column(Integer)
@@ -216,10 +216,10 @@ class InboxRow(Base):
     __tablename__ = "inbox"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     update_id: Mapped[int] = mapped_column(BigInteger, unique=True)
-    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[str | None] = mapped_column(MessageIdText)
     # Unique per platform event (chat + message, callback id…): a resent update is ignored.
-    dedup_key: Mapped[str] = mapped_column(String(96), unique=True)
-    chat_id: Mapped[int | None] = mapped_column(BigInteger)
+    dedup_key: Mapped[str] = mapped_column(String(255), unique=True)
+    chat_id: Mapped[str | None] = mapped_column(AddressText)
     payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
     received_at: Mapped[datetime] = mapped_column(Instant)
     status: Mapped[str] = mapped_column(String(16), default="pending")
@@ -239,7 +239,7 @@ class OutboxRow(Base):
 
     __tablename__ = "outbox"
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger)
+    chat_id: Mapped[str] = mapped_column(AddressText)
     kind: Mapped[str] = mapped_column(String(24))
     payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
     status: Mapped[str] = mapped_column(String(16), default="pending")
@@ -248,9 +248,9 @@ class OutboxRow(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_until: Mapped[datetime | None] = mapped_column(Instant)
     sent_at: Mapped[datetime | None] = mapped_column(Instant)
-    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    message_id: Mapped[str | None] = mapped_column(MessageIdText)
     # A name under which the sent message id is remembered (e.g. a ticket's card).
-    ref: Mapped[str | None] = mapped_column(String(96))
+    ref: Mapped[str | None] = mapped_column(String(255))
     # Short status lines may be merged into one message when a group's budget is spent.
     merge_line: Mapped[str | None] = mapped_column(Text)
     # The highest message id known in the chat when this was sent: after a crash in mid-send,
@@ -270,9 +270,9 @@ class MessageRefRow(Base):
     """Where a named bot message landed (a ticket's card, its announcement…)."""
 
     __tablename__ = "message_refs"
-    ref: Mapped[str] = mapped_column(String(96), primary_key=True)
-    chat_id: Mapped[int] = mapped_column(BigInteger)
-    message_id: Mapped[int] = mapped_column(BigInteger)
+    ref: Mapped[str] = mapped_column(String(255), primary_key=True)
+    chat_id: Mapped[str] = mapped_column(AddressText)
+    message_id: Mapped[str] = mapped_column(MessageIdText)
     ticket_number: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(Instant)
 
@@ -283,7 +283,7 @@ class ChatLaneRow(Base):
     """Shared send pacing per chat, so several workers together keep the platform's limits."""
 
     __tablename__ = "chat_lanes"
-    chat_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    chat_id: Mapped[str] = mapped_column(AddressText, primary_key=True)
     next_send_at: Mapped[float] = mapped_column(Float, default=0.0)
     window_start: Mapped[float] = mapped_column(Float, default=0.0)
     window_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -291,7 +291,7 @@ class ChatLaneRow(Base):
 
 class UserRow(Base):
     __tablename__ = "users"
-    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    user_id: Mapped[str] = mapped_column(AddressText, primary_key=True)
     first_name: Mapped[str] = mapped_column(String(128), default="")
     last_name: Mapped[str] = mapped_column(String(128), default="")
     username: Mapped[str] = mapped_column(String(64), default="")
@@ -318,8 +318,8 @@ class SchedulerJobRow(Base):
 
 
 # -- the web console -----------------------------------------------------------------------
-# A person is known by the id the chat knows them by, kept as text and compared for equality
-# only: Telegram integers today, "platform:native" strings on other platforms.
+# A person is known by their address ("telegram:123", "wecom:zhangsan"), compared for equality
+# only.
 
 
 class WebLinkRow(Base):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Float, Integer, func
+from sqlalchemy import JSON, BigInteger, DateTime, Float, Integer, String, func
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.types import TypeDecorator
@@ -13,6 +13,11 @@ from sqlalchemy.types import TypeDecorator
 # SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL wants BIGINT for big tables.
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 JsonDoc = JSON().with_variant(postgresql.JSONB(), "postgresql")
+# A chat or a person: its address, "<platform>:<native id>" (domain.identity). WeCom userids
+# run to 64 characters, so the platform name and the id fit with room to spare.
+AddressText = String(128)
+# A message's id as its platform gives it: Telegram's numbers as digits, others' ids as they are.
+MessageIdText = String(128)
 
 
 class Instant(TypeDecorator[datetime]):
@@ -47,4 +52,5 @@ def epoch_seconds(column: Any, dialect_name: str) -> ColumnElement[float]:
     return (func.julianday(column) - 2440587.5) * 86400.0
 
 
-__all__ = ["BigId", "BigInteger", "Float", "Instant", "JsonDoc", "epoch_seconds"]
+__all__ = ["AddressText", "BigId", "BigInteger", "Float", "Instant", "JsonDoc", "MessageIdText",
+           "epoch_seconds"]

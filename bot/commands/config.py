@@ -6,6 +6,8 @@ import argparse
 from typing import Any
 
 from bot.settings import Settings, load_settings
+from bot.settings_accounts import accounts_in, chats_of, configured_platforms
+from domain.identity import PLATFORMS, platform_of
 
 
 def register(sub: Any) -> None:
@@ -21,6 +23,8 @@ def register(sub: Any) -> None:
 def run_check(args: argparse.Namespace) -> int:
     settings = load_settings(args.file or args.config)
     print(summary(settings))
+    for line in warnings(settings):
+        print(f"warning: {line}")
     return 0
 
 
@@ -30,6 +34,7 @@ def summary(settings: Settings) -> str:
         f"config OK: {settings.source}",
         f"  language {lang}, timezone {settings.bot.timezone}, digest at {settings.digest.time}",
         f"  telegram: {_telegram(settings)}",
+        f"  platforms: {_platforms(settings)}",
         f"  database: {settings.database.url.split('://', 1)[0]}",
         f"  web: {_web(settings)}",
         f"  groups ({len(settings.groups)}): "
@@ -50,6 +55,33 @@ def summary(settings: Settings) -> str:
     if settings.routing.fallback_department:
         lines.append(f"  fallback department: {settings.routing.fallback_department}")
     return "\n".join(lines)
+
+
+def _platforms(settings: Settings) -> str:
+    """Which platforms are on, and how many people's accounts and chats each has."""
+    configured = configured_platforms(settings)
+    accounts = [platform_of(a) for a in accounts_in(settings)]
+    chats = [platform_of(c) for c in dict.fromkeys(c for _, c in chats_of(settings))]
+    parts = []
+    for platform in PLATFORMS:
+        people, rooms = accounts.count(platform), chats.count(platform)
+        if platform not in configured and not people and not rooms:
+            continue
+        state = "configured" if platform in configured else "not configured"
+        parts.append(f"{platform} ({state}): {people} accounts, {rooms} chats")
+    return "; ".join(parts)
+
+
+def warnings(settings: Settings) -> list[str]:
+    """What loads but cannot work: a chat on a platform without a section of its own."""
+    configured = configured_platforms(settings)
+    found = []
+    for key, chat in chats_of(settings):
+        platform = platform_of(chat)
+        if platform not in configured:
+            found.append(f"{key}: {chat} is on {platform}, which is not configured "
+                         f"(no [{platform}] section); nothing will reach this chat")
+    return found
 
 
 def _telegram(settings: Settings) -> str:

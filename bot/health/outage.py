@@ -37,14 +37,14 @@ class Outage:
     failing: set[str]
     ended: datetime | None = None
     notice: SendText | None = None
-    notice_id: int | None = None
+    notice_id: str | None = None
     notice_tries: int = 0
     next_try: float = 0.0
 
 
 class OutageWatch(Guard):
     def __init__(self, *, uows: UnitOfWorkFactory, port: MessengerPort, texts: Texts,
-                 admin_chat_id: int | None, timer: Clock, tz: tzinfo,
+                 admin_chat_id: str | None, timer: Clock, tz: tzinfo,
                  notice_after_s: float, alerts: bool = True, exit_after_s: float = 0,
                  backoff: Backoff | None = None,
                  waiting_elsewhere: Callable[[], Awaitable[int]] | None = None,

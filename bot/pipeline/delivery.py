@@ -31,9 +31,9 @@ class Job:
     send_at: float
     # The platform whose adapter delivers it (that of the row's chat).
     platform: str = ""
-    reply_to_id: int | None = None
-    edit_id: int | None = None
-    message_id: int | None = None
+    reply_to_id: str | None = None
+    edit_id: str | None = None
+    message_id: str | None = None
     outcome: str = "sent"
     error: str = ""
     retry_in: float | None = None
@@ -43,7 +43,7 @@ class Job:
     floor: int | None = None
 
     @property
-    def chat_id(self) -> int:
+    def chat_id(self) -> str:
         return self.row.chat_id
 
     @property
@@ -64,7 +64,7 @@ class Job:
         self.probe_ids = [k for k in range(floor + 1, top + 1) if k not in known][:MAX_PROBES]
 
 
-async def deliver_once(port: MessengerPort, media: MediaStore, job: Job) -> int | None:
+async def deliver_once(port: MessengerPort, media: MediaStore, job: Job) -> str | None:
     message = job.message
     match message:
         case SendText():

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from domain.identity import TELEGRAM, address
+from domain.identity import address
 
 # A little slack so that a send landing exactly on the boundary of the platform's window,
 # measured on another machine's clock, is still inside it.
@@ -21,7 +21,7 @@ _SLACK = 1.03
 class Pace(Protocol):
     """A platform's pacing table, as the sender asks it."""
 
-    def interval(self, chat_id: int | str) -> float:
+    def interval(self, chat_id: str) -> float:
         """Minimum seconds between two messages to one chat."""
         ...
 
@@ -50,13 +50,9 @@ class Limits:
         return _SLACK / self.global_per_second
 
 
-def global_lane(platform: str) -> int | str:
-    """The key of the lane that paces everything sent to one platform, beside the chats' lanes.
-
-    Telegram's keeps 0, the key existing databases hold; any other platform's is the address
-    "<platform>:*", which no chat has (its lanes are keyed by address once ids are text)."""
-    if platform == TELEGRAM:
-        return 0
+def global_lane(platform: str) -> str:
+    """The key of the lane that paces everything sent to one platform, beside the chats' lanes:
+    the address "<platform>:*", which no chat has."""
     return address(platform, "*")
 
 

@@ -40,10 +40,11 @@ TRIES_PER_ID = 5
 
 
 async def find_delivered(port: MessengerPort, job: Job, timer: Clock,
-                         interval: float) -> int | None:
+                         interval: float) -> str | None:
     """The id of the message if it was delivered, else None (it should be sent)."""
     missing = 0
-    for index, candidate in enumerate(job.probe_ids):
+    for index, number in enumerate(job.probe_ids):
+        candidate = str(number)
         if index:
             await timer.sleep(interval)
         try:
@@ -68,7 +69,7 @@ async def find_delivered(port: MessengerPort, job: Job, timer: Clock,
     return None
 
 
-async def _look(port: MessengerPort, job: Job, message_id: int, timer: Clock) -> None:
+async def _look(port: MessengerPort, job: Job, message_id: str, timer: Clock) -> None:
     """One id, looked at through transient failures (which say nothing about the message)."""
     for attempt in range(TRIES_PER_ID):
         try:
@@ -83,7 +84,7 @@ async def _look(port: MessengerPort, job: Job, message_id: int, timer: Clock) ->
     raise failure
 
 
-async def _same_content_edit(port: MessengerPort, job: Job, message_id: int) -> None:
+async def _same_content_edit(port: MessengerPort, job: Job, message_id: str) -> None:
     message = job.message
     target = Target(job.chat_id, message_id)
     if isinstance(message, SendText):

@@ -1,7 +1,8 @@
 """Who is in the sandbox and which chats exist, derived from the configuration.
 
 The configured people become the staff, supervisors and admins; two riders who are not in any
-configuration are added so that there is somebody to report things.
+configuration are added so that there is somebody to report things. The sandbox plays Telegram,
+so only the Telegram accounts and chats of the configuration take part, by their Telegram ids.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.settings import Settings
+from domain.identity import TELEGRAM, split
 from handlers.texts import Texts
 
 ChatKind = Literal["liaison", "department", "admins"]
@@ -68,14 +70,29 @@ class Cast:
         return next((c for c in self.chats if c.id == chat_id), None)
 
 
+def telegram_ids(addresses: list[str] | frozenset[str]) -> list[int]:
+    """The Telegram ids among some addresses, in order."""
+    found = []
+    for address in addresses:
+        platform, native = split(address)
+        if platform == TELEGRAM:
+            found.append(int(native))
+    return found
+
+
+def telegram_id(address: str | None) -> int | None:
+    found = telegram_ids([address]) if address is not None else []
+    return found[0] if found else None
+
+
 def _personas(settings: Settings) -> list[Persona]:
-    names = {p.id: p.name for p in settings.people}
-    admins = set(settings.admins.user_ids)
+    names = {user_id: p.name for p in settings.people for user_id in telegram_ids(p.accounts)}
+    admins = set(telegram_ids(settings.admins.user_ids))
     posts: dict[int, list[tuple[str, str]]] = {}
     for department in settings.departments:
         for post, ids in (("staff", department.staff), ("backup", department.backup_staff),
                           ("supervisor", department.supervisors)):
-            for user_id in ids:
+            for user_id in telegram_ids(ids):
                 posts.setdefault(user_id, []).append((department.id, post))
     riders = _free_rider_ids(set(names) | set(posts) | admins)
     people = [Persona(r.id, r.name, r.username, rider=True) for r in riders]
@@ -99,25 +116,30 @@ def _free_rider_ids(taken: set[int]) -> list[Rider]:
 
 def _chats(settings: Settings, personas: list[Persona]) -> list[ChatSpec]:
     everyone = frozenset(p.id for p in personas)
-    admins = list(settings.admins.user_ids)
-    supervisors = [uid for d in settings.departments for uid in d.supervisors]
+    admins = telegram_ids(settings.admins.user_ids)
+    supervisors = [uid for d in settings.departments for uid in telegram_ids(d.supervisors)]
     overseer = (admins or supervisors or [None])[0]
     chats: list[ChatSpec] = []
     seen: set[int] = set()
     for group in settings.groups:
-        chats.append(ChatSpec(group.chat_id, group.name, "liaison", members=everyone,
-                              digest_as=overseer))
-        seen.add(group.chat_id)
-    for department in settings.departments:
-        if department.chat_id is None or department.chat_id in seen:
+        group_id = telegram_id(group.chat_id)
+        if group_id is None:
             continue
-        lead = [*department.supervisors, *department.staff, *department.backup_staff]
-        chats.append(ChatSpec(department.chat_id, department.name, "department",
+        chats.append(ChatSpec(group_id, group.name, "liaison", members=everyone,
+                              digest_as=overseer))
+        seen.add(group_id)
+    for department in settings.departments:
+        chat_id = telegram_id(department.chat_id)
+        if chat_id is None or chat_id in seen:
+            continue
+        lead = telegram_ids([*department.supervisors, *department.staff,
+                             *department.backup_staff])
+        chats.append(ChatSpec(chat_id, department.name, "department",
                               department_id=department.id,
-                              members=frozenset((*department.members, *admins)),
+                              members=frozenset((*telegram_ids(department.members), *admins)),
                               digest_as=lead[0] if lead else overseer))
-        seen.add(department.chat_id)
-    admin_chat = settings.admins.chat_id
+        seen.add(chat_id)
+    admin_chat = telegram_id(settings.admins.chat_id)
     if admin_chat is not None and admin_chat not in seen:
         title = Texts(settings.bot.language)("sandbox.admins_chat_title")
         chats.append(ChatSpec(admin_chat, title, "admins",

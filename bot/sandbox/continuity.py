@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from bot.sandbox.cast import telegram_id
+from domain.identity import is_address
 from storage.db import create_engine, session_factory
 from storage.existing import problem_with
 from storage.models import InboxRow, OutboxRow
@@ -37,12 +39,16 @@ async def ids_in_use(url: str) -> IdsInUse:
             last_update = (await uow.execute(select(func.max(InboxRow.update_id)))).scalar()
             tops: dict[int, int] = {}
             for table in (InboxRow, OutboxRow):
+                # Chats are addresses and message ids text: the sandbox's Telegram numbers
+                # are compared as numbers here (text would put "9" after "10").
                 rows = await uow.execute(
-                    select(table.chat_id, func.max(table.message_id))
-                    .where(table.chat_id.is_not(None), table.message_id.is_not(None))
-                    .group_by(table.chat_id))
-                for chat_id, top in rows:
-                    tops[int(chat_id)] = max(tops.get(int(chat_id), 0), int(top))
+                    select(table.chat_id, table.message_id)
+                    .where(table.chat_id.is_not(None), table.message_id.is_not(None)))
+                for address, message_id in rows:
+                    chat_id = telegram_id(address) if is_address(address) else None
+                    if chat_id is None or not str(message_id).isdigit():
+                        continue
+                    tops[chat_id] = max(tops.get(chat_id, 0), int(message_id))
             tickets = (await uow.execute(select(func.count()).select_from(TicketRow))).scalar()
         return IdsInUse(max(0, int(last_update or 0)), tops, int(tickets or 0))
     finally:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from bot.localapi.models import StoredMessage
+from bot.sandbox.cast import telegram_id, telegram_ids
 from bot.sandbox.pictures import road_bulge, road_level
 from bot.sandbox.session import Sandbox
 from bot.sandbox.transcript import Transcript
@@ -76,11 +77,12 @@ class Story:
         self.rider = cast.riders[0]
         self.group = next(c.id for c in cast.chats if c.kind == "liaison")
         roads = next(d for d in settings.departments if "road" in d.categories)
-        self.roads_chat = roads.chat_id
+        self.roads_chat = telegram_id(roads.chat_id)
         staff = cast.first_with(roads.id, "staff")
         assert staff is not None and self.roads_chat is not None
         self.staff = staff
-        self.overseer = settings.admins.user_ids[0] if settings.admins.user_ids else staff.id
+        admins = telegram_ids(settings.admins.user_ids)
+        self.overseer = admins[0] if admins else staff.id
         self.card_label = "#0001"
 
     async def play(self) -> DemoResult:

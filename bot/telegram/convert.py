@@ -16,6 +16,7 @@ from aiogram.types import (
 from aiogram.types import Chat as TgChat
 from aiogram.types import Message as TgMessage
 
+from domain.identity import TELEGRAM, address
 from messaging.inbound import (
     ButtonPress,
     Chat,
@@ -39,23 +40,32 @@ def parse_update(raw: dict[str, Any]) -> Update:
     return Update.model_validate(raw)
 
 
-def dedup_key(raw: dict[str, Any]) -> tuple[str, int | None, int | None]:
-    """A key unique per platform event, the chat it belongs to and its message id.
+def dedup_key(raw: dict[str, Any]) -> tuple[str, str | None, str | None]:
+    """A key unique per platform event, the chat it belongs to (its address) and its message
+    id (as text).
 
     Telegram may resend an update under a new update_id after a restart on its side; the
-    message identity (chat + message id, or the callback id) catches that.
+    message identity (chat + message id, or the callback id) catches that. The keys keep the
+    form they had before other platforms existed, so a resent old update is still caught.
     """
     if message := raw.get("message"):
         chat_id = message["chat"]["id"]
-        return f"m:{chat_id}:{message['message_id']}", chat_id, message["message_id"]
+        return (f"m:{chat_id}:{message['message_id']}", chat_address(chat_id),
+                str(message["message_id"]))
     if edited := raw.get("edited_message"):
         chat_id = edited["chat"]["id"]
         key = f"e:{chat_id}:{edited['message_id']}:{edited.get('edit_date', 0)}"
-        return key, chat_id, edited["message_id"]
+        return key, chat_address(chat_id), str(edited["message_id"])
     if callback := raw.get("callback_query"):
         chat = (callback.get("message") or {}).get("chat") or {}
-        return f"c:{callback['id']}", chat.get("id"), None
+        found = chat.get("id")
+        return f"c:{callback['id']}", None if found is None else chat_address(found), None
     return f"u:{raw['update_id']}", None, None
+
+
+def chat_address(native: int) -> str:
+    """The address of a Telegram chat or user id (a private chat's id is its user's)."""
+    return address(TELEGRAM, native)
 
 
 def to_event(update: Update, bot_id: int, bot_username: str) -> Event | None:
@@ -86,7 +96,7 @@ def _message(update_id: int, m: TgMessage, bot_id: int, bot_username: str, *,
         update_id=update_id,
         chat=_chat(m.chat),
         sender=_person(m.from_user),
-        message_id=m.message_id,
+        message_id=str(m.message_id),
         date=m.date,
         text=m.text or m.caption or "",
         photo=_largest_photo(m),
@@ -112,7 +122,7 @@ def _press(update_id: int, q: CallbackQuery) -> ButtonPress | None:
         update_id=update_id,
         callback_id=q.id,
         chat=_chat(message.chat),
-        message_id=message.message_id,
+        message_id=str(message.message_id),
         sender=_person(q.from_user),
         data=q.data,
     )
@@ -133,12 +143,13 @@ def _command(text: str, bot_username: str) -> Command | bool | None:
 
 def _chat(chat: TgChat) -> Chat:
     kind = chat.type if chat.type in ("private", "group", "supergroup", "channel") else "group"
-    return Chat(id=chat.id, kind=kind, title=chat.title or "")  # type: ignore[arg-type]
+    return Chat(id=chat_address(chat.id), kind=kind, title=chat.title or "")  # type: ignore[arg-type]
 
 
 def _person(user: User) -> Person:
-    return Person(id=user.id, first_name=user.first_name, last_name=user.last_name or "",
-                  username=user.username or "", language=user.language_code or "",
+    return Person(id=chat_address(user.id), first_name=user.first_name,
+                  last_name=user.last_name or "", username=user.username or "",
+                  language=user.language_code or "",
                   is_bot=user.is_bot)
 
 
@@ -163,7 +174,7 @@ def _forward(m: TgMessage) -> ForwardInfo | None:
         return None
     if isinstance(origin, MessageOriginUser):
         user = origin.sender_user
-        return ForwardInfo("user", user.full_name, user.id)
+        return ForwardInfo("user", user.full_name, chat_address(user.id))
     if isinstance(origin, MessageOriginHiddenUser):
         return ForwardInfo("hidden_user", origin.sender_user_name)
     if isinstance(origin, MessageOriginChat):

@@ -33,6 +33,7 @@ from aiogram.types import (
     ReplyParameters,
 )
 
+from domain.identity import native_of
 from messaging.outbound import (
     AnswerButton,
     DeleteMessage,
@@ -57,7 +58,7 @@ class TelegramMessenger:
         self.bot = bot
         self.timeout = request_timeout
 
-    async def send_text(self, message: SendText, reply_to_id: int | None) -> int:
+    async def send_text(self, message: SendText, reply_to_id: str | None) -> str:
         markup: InlineKeyboardMarkup | ReplyKeyboardMarkup | None = _inline(message.buttons)
         if message.request_location:
             markup = ReplyKeyboardMarkup(
@@ -65,47 +66,50 @@ class TelegramMessenger:
                 resize_keyboard=True, one_time_keyboard=True,
             )
         sent = await self._call(lambda: self.bot.send_message(
-            chat_id=message.chat_id, text=message.text, reply_markup=markup,
+            chat_id=_chat(message.chat_id), text=message.text, reply_markup=markup,
             reply_parameters=_reply(reply_to_id), link_preview_options=_NO_PREVIEW,
             request_timeout=self.timeout,
         ))
-        return sent.message_id
+        return str(sent.message_id)
 
-    async def send_photo(self, message: SendPhoto, reply_to_id: int | None,
-                         data: bytes | None) -> int:
+    async def send_photo(self, message: SendPhoto, reply_to_id: str | None,
+                         data: bytes | None) -> str:
         photo = BufferedInputFile(data, filename="photo.jpg") if data is not None else message.photo
         sent = await self._call(lambda: self.bot.send_photo(
-            chat_id=message.chat_id, photo=photo, caption=message.caption or None,
+            chat_id=_chat(message.chat_id), photo=photo, caption=message.caption or None,
             reply_markup=_inline(message.buttons), reply_parameters=_reply(reply_to_id),
             request_timeout=self.timeout,
         ))
-        return sent.message_id
+        return str(sent.message_id)
 
-    async def send_document(self, message: SendDocument, reply_to_id: int | None,
-                            data: bytes) -> int:
+    async def send_document(self, message: SendDocument, reply_to_id: str | None,
+                            data: bytes) -> str:
         sent = await self._call(lambda: self.bot.send_document(
-            chat_id=message.chat_id, document=BufferedInputFile(data, filename=message.filename),
+            chat_id=_chat(message.chat_id),
+            document=BufferedInputFile(data, filename=message.filename),
             caption=message.caption or None, reply_parameters=_reply(reply_to_id),
             request_timeout=self.timeout,
         ))
-        return sent.message_id
+        return str(sent.message_id)
 
-    async def edit_text(self, message: EditText, message_id: int) -> None:
+    async def edit_text(self, message: EditText, message_id: str) -> None:
         await self._call(lambda: self.bot.edit_message_text(
-            text=message.text, chat_id=message.chat_id, message_id=message_id,
+            text=message.text, chat_id=_chat(message.chat_id), message_id=int(message_id),
             reply_markup=_inline(message.buttons), link_preview_options=_NO_PREVIEW,
             request_timeout=self.timeout,
         ))
 
-    async def edit_caption(self, message: EditCaption, message_id: int) -> None:
+    async def edit_caption(self, message: EditCaption, message_id: str) -> None:
         await self._call(lambda: self.bot.edit_message_caption(
-            caption=message.caption, chat_id=message.chat_id, message_id=message_id,
+            caption=message.caption, chat_id=_chat(message.chat_id),
+            message_id=int(message_id),
             reply_markup=_inline(message.buttons), request_timeout=self.timeout,
         ))
 
-    async def delete_message(self, message: DeleteMessage, message_id: int) -> None:
+    async def delete_message(self, message: DeleteMessage, message_id: str) -> None:
         await self._call(lambda: self.bot.delete_message(
-            chat_id=message.chat_id, message_id=message_id, request_timeout=self.timeout,
+            chat_id=_chat(message.chat_id), message_id=int(message_id),
+            request_timeout=self.timeout,
         ))
 
     async def answer_button(self, message: AnswerButton) -> None:
@@ -145,11 +149,16 @@ class TelegramMessenger:
             raise PermanentFailure(error.message) from error
 
 
-def _reply(message_id: int | None) -> ReplyParameters | None:
+def _chat(address: str) -> int:
+    """Telegram's own id of a chat, from its address."""
+    return int(native_of(address))
+
+
+def _reply(message_id: str | None) -> ReplyParameters | None:
     if message_id is None:
         return None
     # A report deleted since is no reason to lose the reply.
-    return ReplyParameters(message_id=message_id, allow_sending_without_reply=True)
+    return ReplyParameters(message_id=int(message_id), allow_sending_without_reply=True)
 
 
 def _inline(buttons: Keyboard) -> InlineKeyboardMarkup | None:

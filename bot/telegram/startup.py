@@ -9,6 +9,7 @@ from aiogram import Bot
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import BotCommand, BotCommandScopeAllGroupChats, BotCommandScopeDefault
 
+from domain.identity import TELEGRAM, split
 from handlers import registry
 from handlers.directory import Directory
 from handlers.texts import LANGUAGES, Texts
@@ -43,7 +44,7 @@ async def publish_commands(bot: Bot, default_language: str) -> None:
                 await bot.set_my_commands(commands, scope=scope)
 
 
-async def groups_blind_to(bot: Bot, identity: Identity, directory: Directory) -> list[int]:
+async def groups_blind_to(bot: Bot, identity: Identity, directory: Directory) -> list[str]:
     """Groups in which the bot would miss plain photos and locations.
 
     With privacy mode on, a bot sees only commands and replies to it, unless it is an admin
@@ -51,10 +52,13 @@ async def groups_blind_to(bot: Bot, identity: Identity, directory: Directory) ->
     """
     if identity.can_read_all_group_messages:
         return []
-    blind: list[int] = []
+    blind: list[str] = []
     for chat_id in directory.groups:
+        platform, native = split(chat_id)
+        if platform != TELEGRAM:
+            continue
         try:
-            member = await bot.get_chat_member(chat_id, identity.id)
+            member = await bot.get_chat_member(int(native), identity.id)
         except TelegramAPIError as error:
             log.warning("cannot check the bot's role in a group",
                         extra={"chat_id": chat_id, "error": str(error)[:200]})

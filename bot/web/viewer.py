@@ -4,8 +4,8 @@ configuration (read at every request, so a change of roles takes effect at once)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
+from domain.identity import short
 from handlers.directory import Directory
 from messaging.inbound import Person
 from storage.repositories.web_access import WebSession
@@ -13,7 +13,7 @@ from storage.repositories.web_access import WebSession
 
 @dataclass(frozen=True)
 class Viewer:
-    person_id: Any
+    person_id: str
     name: str
     language: str
     csrf_token: str
@@ -34,7 +34,7 @@ def viewer_of(session: WebSession, session_hash: str, directory: Directory) -> V
     person = session.person_id
     return Viewer(
         person_id=person,
-        name=directory.person_name(person, session.person_name or str(person)),
+        name=directory.person_name(person, session.person_name or short(person)),
         language=session.language,
         csrf_token=session.csrf_token,
         session_hash=session_hash,

@@ -22,7 +22,7 @@ from storage.queries.scope import Scope
 from storage.queries.series import ChartData
 
 
-async def send_figures(ctx: Context, chat_id: int, scope: Scope, period: Period, heading: str,
+async def send_figures(ctx: Context, chat_id: str, scope: Scope, period: Period, heading: str,
                        texts: Texts, reply_to: Target | None = None) -> Figures:
     figures = await ctx.uow.queries.figures(scope, period, ctx.now)
     naming = Naming(ctx.directory, texts, ctx.directory.tz, ctx.now)
@@ -31,7 +31,7 @@ async def send_figures(ctx: Context, chat_id: int, scope: Scope, period: Period,
     return figures
 
 
-async def send_chart(ctx: Context, chat_id: int, scope: Scope, as_of: datetime,
+async def send_chart(ctx: Context, chat_id: str, scope: Scope, as_of: datetime,
                      texts: Texts) -> None:
     data = await ctx.uow.queries.chart(scope, as_of, ctx.directory.tz)
     naming = Naming(ctx.directory, texts, ctx.directory.tz)

@@ -89,7 +89,7 @@ async def set_category(ctx: Context, person: Person, ticket: Ticket, category_id
                  category=ctx.directory.category_name(category_id, texts.lang))
 
 
-def _may_pick(user_id: int, ticket: Ticket, ctx: Context) -> bool:
+def _may_pick(user_id: str, ticket: Ticket, ctx: Context) -> bool:
     """The reporter, anyone working for the ticket's department, or an admin."""
     return (user_id == ticket.reporter.user_id
             or ctx.directory.roles(user_id, ticket.department_id).works_here)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from domain import geo
+from domain.identity import short
 from domain.ticket import Actor, GeoPoint, Ticket, label
 from handlers.context import Context
 from handlers.intake.categories import categorize
@@ -38,7 +39,7 @@ class Draft:
 
     reporter: Person
     chat: Chat
-    message_id: int | None
+    message_id: str | None
     location: Position
     text: str = ""
     address: str = ""
@@ -78,7 +79,7 @@ def reporter_person(report: PendingReport) -> Person:
 
 
 def actor_of(person: Person) -> Actor:
-    return Actor(person.id, person.full_name or person.first_name or str(person.id))
+    return Actor(person.id, person.full_name or person.first_name or short(person.id))
 
 
 async def file_report(ctx: Context, draft: Draft, category: str | None = None) -> Filed:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from itertools import groupby
 
+from domain.identity import short as native_id
 from handlers import registry
 from handlers.context import Context
 from handlers.intake.filing import Draft, file_report
@@ -67,7 +68,7 @@ def _render(ctx: Context, held: list[PendingReportRow],
     by_reporter.sort(key=lambda rows: min(_held_at(r) for r in rows))
     for rows in by_reporter[:SHOWN_REPORTERS]:
         first = rows[0]
-        name = first.user_name or str(first.user_id)
+        name = first.user_name or native_id(first.user_id)
         lines.append(texts("holds.reporter", name=name, user_id=first.user_id, count=len(rows),
                            first=_clock(ctx, rows[0]), last=_clock(ctx, rows[-1])))
         for row in rows[:SHOWN_ITEMS]:

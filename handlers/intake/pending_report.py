@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from messaging.inbound import sent_before
+
 # The ticket's description is shown on the card; this keeps the whole card within one
 # message (4096 characters) and the department's photo caption readable.
 DESCRIPTION_LIMIT = 1000
@@ -18,7 +20,7 @@ ELLIPSIS = "…"
 
 @dataclass(frozen=True)
 class Reporter:
-    id: int
+    id: str
     first_name: str
     last_name: str = ""
     username: str = ""
@@ -33,7 +35,7 @@ class Reporter:
 class PhotoPart:
     file_id: str
     file_unique_id: str
-    message_id: int
+    message_id: str
     # Sent as a file: the platform cannot show it as a photo, so the stored copy is used.
     from_document: bool = False
     sha256: str | None = None
@@ -41,7 +43,7 @@ class PhotoPart:
 
 @dataclass(frozen=True)
 class TextPart:
-    message_id: int
+    message_id: str
     text: str
     # It names a kind of problem (a category keyword): a report, not chatter.
     describes: bool = False
@@ -51,7 +53,7 @@ class TextPart:
 class PlacePart:
     lat: float
     lon: float
-    message_id: int
+    message_id: str
     accuracy_m: float | None = None
     # A venue: a named place picked from a list.
     title: str = ""
@@ -76,7 +78,7 @@ class FilePart:
 
     file_id: str
     file_unique_id: str
-    message_id: int
+    message_id: str
     mime_type: str = ""
     file_name: str = ""
 
@@ -85,7 +87,7 @@ class FilePart:
 class ForwardPart:
     kind: str
     name: str
-    user_id: int | None = None
+    user_id: str | None = None
 
 
 @dataclass
@@ -126,7 +128,7 @@ class PendingReport:
         if place is None or self.files:
             return False
         return bool(self.photos or place.is_venue or any(
-            t.describes or t.message_id < place.message_id for t in self.texts))
+            t.describes or sent_before(t.message_id, place.message_id) for t in self.texts))
 
     @property
     def missing(self) -> str | None:
@@ -142,7 +144,7 @@ class PendingReport:
         return shorten("\n".join(t.text for t in self.texts if t.text.strip()), limit)
 
     @property
-    def message_ids(self) -> set[int]:
+    def message_ids(self) -> set[str]:
         ids = {p.message_id for p in self.photos} | {t.message_id for t in self.texts}
         if self.place is not None:
             ids.add(self.place.message_id)
@@ -150,7 +152,7 @@ class PendingReport:
         return ids
 
     @property
-    def shown_message_id(self) -> int | None:
+    def shown_message_id(self) -> str | None:
         """The message the card answers: the first photo, else the first text, else the
         location — what people in the group recognise as the report."""
         if self.photos:
@@ -176,7 +178,7 @@ class PendingReport:
         if file.file_unique_id not in known:
             self.files.append(file)
 
-    def edit_text(self, message_id: int, text: str, describes: bool) -> bool:
+    def edit_text(self, message_id: str, text: str, describes: bool) -> bool:
         """A person edited one of the messages; False when it is not part of this report."""
         for index, part in enumerate(self.texts):
             if part.message_id == message_id:
@@ -204,7 +206,7 @@ class PendingReport:
     @classmethod
     def from_json(cls, data: Any) -> PendingReport:
         data = data if isinstance(data, dict) else {}
-        reporter = _build(Reporter, data.get("reporter")) or Reporter(0, "")
+        reporter = _build(Reporter, data.get("reporter")) or Reporter("", "")
         return cls(
             reporter=reporter,
             photos=_build_all(PhotoPart, data.get("photos")),

@@ -27,7 +27,7 @@ def texts_in(ctx: Context, chat: Chat, person: Person | None) -> Texts:
     return ctx.texts_for(person) if chat.is_private else ctx.texts
 
 
-def _answer(ctx: Context, chat: Chat, message_id: int | None, text: str,
+def _answer(ctx: Context, chat: Chat, message_id: str | None, text: str,
             **options: object) -> None:
     ctx.send(SendText(chat_id=chat.id, text=text,  # type: ignore[arg-type]
                       reply_to=Target(chat.id, message_id) if message_id else None,
@@ -89,7 +89,7 @@ def tell_too_long(ctx: Context, message: Message, limit: int) -> None:
     _answer(ctx, message.chat, message.message_id, texts("intake.too_long", limit=limit))
 
 
-def tell_unsupported(ctx: Context, chat: Chat, person: Person, message_id: int,
+def tell_unsupported(ctx: Context, chat: Chat, person: Person, message_id: str,
                      what: str) -> None:
     """`what` names the kind of message: "video", "sticker", "document"…"""
     texts = texts_in(ctx, chat, person)

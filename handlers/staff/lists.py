@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from domain.identity import BadAddress, account
 from domain.status import OPEN_STATUSES, Status
 from domain.ticket import label
 from handlers.context import Context
@@ -111,10 +112,17 @@ async def show(ctx: Context, message: Message, kind: str) -> None:
     ctx.reply(message, text, buttons=keyboard)
 
 
-def page_owner(name: str) -> tuple[str, int | None]:
-    """The list a page button belongs to, and the person whose list it is (for "mine")."""
+def page_owner(name: str) -> tuple[str, str | None]:
+    """The list a page button belongs to, and the person whose list it is (for "mine").
+
+    Buttons sent before people had addresses name a Telegram id alone; they still work."""
     kind, _, owner = name.partition("-")
-    return kind, int(owner) if owner.isdigit() else None
+    if not owner:
+        return kind, None
+    try:
+        return kind, account(owner)
+    except BadAddress:
+        return kind, owner
 
 
 async def turn_page(ctx: Context, press: ButtonPress, kind: str, page: int) -> None:

@@ -73,7 +73,7 @@ def nearby_for(ctx: Context, lat: float, lon: float, texts: Texts) -> str | None
     return nearby_text(ctx.services.stations, lat, lon, now, texts)
 
 
-async def recent_place(ctx: Context, chat_id: int, user_id: int) -> PlacePart | None:
+async def recent_place(ctx: Context, chat_id: str, user_id: str) -> PlacePart | None:
     """The location this person sent in this chat most recently, if it is recent."""
     for row in await ctx.uow.pending.recent_for(chat_id, user_id):
         if row.started_at < ctx.now - RECENT:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from domain import permissions
 from domain.errors import DomainError, TicketNotFound
+from domain.identity import short
 from domain.permissions import Operation, Standing
 from domain.ticket import Actor, Ticket
 from handlers.context import Context
@@ -28,16 +29,16 @@ async def load(ctx: Context, number: int) -> Ticket:
 def actor_of(ctx: Context, person: Person) -> Actor:
     """Configured names win: staff are known by the name their colleagues use."""
     return Actor(person.id, ctx.directory.person_name(
-        person.id, person.full_name or person.first_name or str(person.id)))
+        person.id, person.full_name or person.first_name or short(person.id)))
 
 
-async def is_reporter(ctx: Context, ticket: Ticket, user_id: int) -> bool:
+async def is_reporter(ctx: Context, ticket: Ticket, user_id: str) -> bool:
     if ticket.reporter.user_id == user_id:
         return True
     return any(f.user_id == user_id for f in await ctx.uow.tickets.followers(ticket))
 
 
-async def standing(ctx: Context, user_id: int, ticket: Ticket) -> Standing:
+async def standing(ctx: Context, user_id: str, ticket: Ticket) -> Standing:
     roles = ctx.directory.roles(user_id, ticket.department_id)
     return Standing(admin=roles.admin, staff=roles.staff, backup=roles.backup,
                     supervisor=roles.supervisor,

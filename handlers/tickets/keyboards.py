@@ -106,10 +106,12 @@ def parse_verify_press(data: str) -> VerifyPress | None:
 
 
 def parse_page_press(data: str) -> PagePress | None:
-    parts = data.split(":")
-    if len(parts) != 3 or parts[0] != "p" or not parts[1] or not parts[2].isdigit():
+    # The listing may name its owner by address ("mine-telegram:2001"), colon and all.
+    head, _, page = data.rpartition(":")
+    prefix, _, listing = head.partition(":")
+    if prefix != "p" or not listing or not page.isdigit():
         return None
-    return PagePress(parts[1], int(parts[2]))
+    return PagePress(listing, int(page))
 
 
 def button(text: str, press: TicketPress | CategoryPress | VerifyPress | PagePress) -> Button:

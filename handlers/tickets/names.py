@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from domain.identity import short
 from handlers.context import Context
 
 
-async def names_of(ctx: Context, user_ids: Iterable[int]) -> dict[int, str]:
-    names: dict[int, str] = {}
+async def names_of(ctx: Context, user_ids: Iterable[str]) -> dict[str, str]:
+    names: dict[str, str] = {}
     for user_id in user_ids:
         if user_id in names:
             continue
@@ -21,11 +22,11 @@ async def names_of(ctx: Context, user_ids: Iterable[int]) -> dict[int, str]:
             user = await ctx.uow.users.get(user_id)
             if user is not None:
                 name = " ".join(p for p in (user.first_name, user.last_name) if p).strip()
-        names[user_id] = name or str(user_id)
+        names[user_id] = name or short(user_id)
     return names
 
 
-async def name_list(ctx: Context, user_ids: list[int]) -> str:
+async def name_list(ctx: Context, user_ids: list[str]) -> str:
     """"张师傅、李师傅": the people in order, each once."""
     names = await names_of(ctx, user_ids)
     return "、".join(dict.fromkeys(names[user_id] for user_id in user_ids))

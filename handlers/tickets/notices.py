@@ -73,9 +73,9 @@ def change_line(ctx: Context, ticket: Ticket, texts: Texts, *, public: bool = Tr
 
 
 async def private_readers(ctx: Context, ticket: Ticket,
-                          skip: int | None = None) -> list[tuple[int, Texts]]:
+                          skip: str | None = None) -> list[tuple[str, Texts]]:
     """Reporters who opened a private chat with the bot, each with their language."""
-    readers: list[tuple[int, Texts]] = []
+    readers: list[tuple[str, Texts]] = []
     for follower in await ctx.uow.tickets.followers(ticket):
         if follower.user_id == skip:
             continue
@@ -113,7 +113,7 @@ def tell_department(ctx: Context, ticket: Ticket, text: str) -> None:
         ctx.send(SendText(chat_id=department.chat_id, text=text, ticket=ticket.number))
 
 
-def audience(ctx: Context, ticket: Ticket, who: str) -> list[int]:
+def audience(ctx: Context, ticket: Ticket, who: str) -> list[str]:
     """The people an escalation or reminder names: "backup", "supervisors" or "staff" (the
     person handling the ticket, else the department's staff). Admins when no department."""
     department = ctx.directory.departments.get(ticket.department_id or "")

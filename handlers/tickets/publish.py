@@ -25,7 +25,7 @@ def card_ref(number: int) -> str:
     return f"card:{number}"
 
 
-def announce_ref(number: int, photo: bool, chat_id: int) -> str:
+def announce_ref(number: int, photo: bool, chat_id: str) -> str:
     return f"{'announce-photo' if photo else 'announce'}:{chat_id}:{number}"
 
 
@@ -33,16 +33,16 @@ def notice_ref(number: int, event_index: int) -> str:
     return f"notice:{number}:{event_index}"
 
 
-def department_chat(ctx: Context, ticket: Ticket) -> int | None:
+def department_chat(ctx: Context, ticket: Ticket) -> str | None:
     return chat_of_department(ctx, ticket.department_id)
 
 
-def chat_of_department(ctx: Context, department_id: str | None) -> int | None:
+def chat_of_department(ctx: Context, department_id: str | None) -> str | None:
     department = ctx.directory.departments.get(department_id or "")
     return department.chat_id if department is not None else None
 
 
-def notice_chat(ctx: Context, ticket: Ticket) -> int | None:
+def notice_chat(ctx: Context, ticket: Ticket) -> str | None:
     """Where escalations go: the department's chat, else the admins' (nobody else would act)."""
     return department_chat(ctx, ticket) or ctx.directory.admin_chat_id
 
@@ -119,7 +119,7 @@ async def refresh_cards(ctx: Context, ticket: Ticket, *, photos: int = 0) -> Non
                           buttons=card.buttons))
 
 
-def edit_announcement(ctx: Context, ticket: Ticket, chat_id: int, *, photos: int = 0) -> None:
+def edit_announcement(ctx: Context, ticket: Ticket, chat_id: str, *, photos: int = 0) -> None:
     """Edit the ticket's announcement in a department's chat (also a former department's, after
     a transfer: its card then shows where the ticket went)."""
     # Whether the announcement carried a photo is not known here; the edit of the kind that
@@ -131,7 +131,7 @@ def edit_announcement(ctx: Context, ticket: Ticket, chat_id: int, *, photos: int
                       text=staff_card.text, buttons=staff_card.buttons))
 
 
-async def hand_over(ctx: Context, ticket: Ticket, previous_chat: int | None) -> None:
+async def hand_over(ctx: Context, ticket: Ticket, previous_chat: str | None) -> None:
     """After the ticket changed department: the group card and the new department's
     announcement show it, and the former department's announcement shows where it went."""
     photos = await ctx.uow.tickets.photos(ticket)

@@ -76,6 +76,6 @@ async def send_link(message: Message, ctx: Context, number: int | None) -> None:
         ctx.reply(message, reply_texts("web.link_sent"))
 
 
-async def _has_private_chat(ctx: Context, user_id: int) -> bool:
+async def _has_private_chat(ctx: Context, user_id: str) -> bool:
     user = await ctx.uow.users.get(user_id)
     return user is not None and user.private_chat

@@ -51,7 +51,7 @@ def _resolution_index(ticket: Ticket, round_: int) -> int:
     raise ValueError(f"ticket {ticket.number} has no resolution {round_}")
 
 
-def question_ref(number: int, round_: int, photo: bool, user_id: int | None = None) -> str:
+def question_ref(number: int, round_: int, photo: bool, user_id: str | None = None) -> str:
     name = f"{'verify-photo' if photo else 'verify'}:{number}:{round_}"
     return name if user_id is None else f"{name}:{user_id}"
 
@@ -102,7 +102,7 @@ async def ask_reporters(ctx: Context, ticket: Ticket, *, after_photo: str | None
     """Announce a resolution, with the question, in the thread and privately."""
     round_ = resolution_round(ticket)
     names = await _reporter_names(ctx, ticket)
-    copies: list[tuple[int, Texts, Target | None, int | None]] = [
+    copies: list[tuple[str, Texts, Target | None, str | None]] = [
         (ticket.chat_id, ctx.texts, report_thread(ticket), None)]
     copies.extend((uid, texts, None, uid) for uid, texts in await private_readers(ctx, ticket))
     for chat_id, texts, reply_to, user_id in copies:
@@ -126,7 +126,7 @@ async def refresh_questions(ctx: Context, ticket: Ticket, round_: int | None = N
     if round_ == 0:
         return
     names = await _reporter_names(ctx, ticket)
-    copies: list[tuple[int, Texts, int | None]] = [(ticket.chat_id, ctx.texts, None)]
+    copies: list[tuple[str, Texts, str | None]] = [(ticket.chat_id, ctx.texts, None)]
     copies.extend((uid, texts, uid) for uid, texts in await private_readers(ctx, ticket))
     for chat_id, texts, user_id in copies:
         text = question_text(ctx, ticket, round_, texts, names=names if user_id is None else "")

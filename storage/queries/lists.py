@@ -31,7 +31,7 @@ class OverdueTicket:
 
 @dataclass(frozen=True)
 class Reporter:
-    user_id: int
+    user_id: str
     # First name only: the digest is read by the whole group. "" when nothing presentable.
     first_name: str
     reports: int
@@ -74,7 +74,7 @@ async def top_reporters(db: Reader, scope: Scope, start: datetime, as_of: dateti
         .where(UserRow.user_id.in_([r.actor_id for r in rows]))
     )
     known = {user_id: first_name for user_id, first_name in users}
-    return [Reporter(int(r.actor_id), _first_name(known.get(r.actor_id), r.name),
+    return [Reporter(str(r.actor_id), _first_name(known.get(r.actor_id), r.name),
                      int(r.reports)) for r in rows]
 
 

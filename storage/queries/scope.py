@@ -13,7 +13,7 @@ from storage.models import TicketRow
 @dataclass(frozen=True)
 class Scope:
     # A liaison group: every ticket reported there (tickets.chat_id).
-    chat_id: int | None = None
+    chat_id: str | None = None
     # Departments: the tickets they are responsible for. None with no chat means everything.
     departments: tuple[str, ...] | None = None
 

@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboxRow
+from storage.repositories._numbered import numbered_above
 from storage.repositories._upsert import insert_ignoring_conflicts
 
 
@@ -17,9 +18,9 @@ from storage.repositories._upsert import insert_ignoring_conflicts
 class IncomingUpdate:
     update_id: int
     dedup_key: str
-    chat_id: int | None
+    chat_id: str | None
     payload: dict[str, Any]
-    message_id: int | None = None
+    message_id: str | None = None
 
 
 class InboxRepository:
@@ -95,12 +96,8 @@ class InboxRepository:
             .values(status="failed", last_error=error[:2000], processed_at=now)
         )
 
-    async def message_ids_above(self, chat_id: int, floor: int) -> set[int]:
-        found = await self.session.execute(
-            select(InboxRow.message_id).where(InboxRow.chat_id == chat_id,
-                                              InboxRow.message_id > floor)
-        )
-        return {int(m) for m in found.scalars() if m is not None}
+    async def message_ids_above(self, chat_id: str, floor: int) -> set[int]:
+        return await numbered_above(self.session, InboxRow, chat_id, floor)
 
     async def counts(self) -> dict[str, int]:
         rows = await self.session.execute(

@@ -10,9 +10,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.outbound import Outgoing, to_payload
 from storage.models import ChatLaneRow, OutboxRow
+from storage.repositories._numbered import numbered, numbered_above
 
 ACTIVE = ("pending", "sending")
-UNORDERED = 0
+# Rows of no chat (button answers): sent in any order.
+UNORDERED = ""
 
 
 class OutboxRepository:
@@ -34,7 +36,7 @@ class OutboxRepository:
             last_error="",
         ))
 
-    def add_sent(self, message: Outgoing, message_id: int, now: datetime) -> None:
+    def add_sent(self, message: Outgoing, message_id: str, now: datetime) -> None:
         """A message delivered without the outbox (the database was away), recorded as sent:
         the chat's known message ids must include it."""
         self.session.add(OutboxRow(
@@ -42,7 +44,7 @@ class OutboxRepository:
             status="sent", created_at=now, sent_at=now, attempts=1, message_id=message_id,
             last_error=""))
 
-    async def supersede_edits(self, chat_id: int, ref: str, now: datetime) -> int:
+    async def supersede_edits(self, chat_id: str, ref: str, now: datetime) -> int:
         """Unsent edits of the message named `ref`: a newer edit makes them pointless, so
         they are skipped (a busy list edited many times is sent once, not many times)."""
         found = await self.session.execute(
@@ -122,7 +124,7 @@ class OutboxRepository:
                     attempts=OutboxRow.attempts + 1, floor_message_id=floor_message_id)
         )
 
-    async def mark_sent(self, row_ids: list[int], message_id: int | None, now: datetime,
+    async def mark_sent(self, row_ids: list[int], message_id: str | None, now: datetime,
                         status: str = "sent") -> None:
         await self.session.execute(
             update(OutboxRow).where(OutboxRow.id.in_(row_ids))
@@ -149,31 +151,30 @@ class OutboxRepository:
                 .values(status="merged", sent_at=now, claimed_until=None, merged_into=into)
             )
 
-    async def mark_absorbed_sent(self, head_id: int, message_id: int | None) -> None:
+    async def mark_absorbed_sent(self, head_id: int, message_id: str | None) -> None:
         await self.session.execute(
             update(OutboxRow)
             .where(OutboxRow.merged_into == head_id)
             .values(message_id=message_id)
         )
 
-    async def highest_known_message_id(self, chat_id: int) -> int:
-        """The highest message id of the chat we know of: ours, or one people posted."""
+    async def highest_known_message_id(self, chat_id: str) -> int:
+        """The highest message id of the chat we know of: ours, or one people posted.
+
+        Only numbered chats have one (Telegram numbers a chat's messages in order, kept as
+        digits); elsewhere this is 0 and a lost message is not looked for."""
         from storage.models import InboxRow
 
-        ours = select(func.max(OutboxRow.message_id).label("top")).where(
-            OutboxRow.chat_id == chat_id)
-        theirs = select(func.max(InboxRow.message_id).label("top")).where(
-            InboxRow.chat_id == chat_id)
+        ours = select(OutboxRow.message_id.label("id")).where(OutboxRow.chat_id == chat_id)
+        theirs = select(InboxRow.message_id.label("id")).where(InboxRow.chat_id == chat_id)
         both = union_all(ours, theirs).subquery()
-        found = await self.session.execute(select(func.max(both.c.top)))
-        return int(found.scalar_one_or_none() or 0)
-
-    async def message_ids_above(self, chat_id: int, floor: int) -> set[int]:
         found = await self.session.execute(
-            select(OutboxRow.message_id).where(OutboxRow.chat_id == chat_id,
-                                               OutboxRow.message_id > floor)
-        )
-        return {int(m) for m in found.scalars() if m is not None}
+            select(both.c.id).where(both.c.id.is_not(None))
+            .order_by(func.length(both.c.id).desc(), both.c.id.desc()).limit(1))
+        return numbered(found.scalar_one_or_none()) or 0
+
+    async def message_ids_above(self, chat_id: str, floor: int) -> set[int]:
+        return await numbered_above(self.session, OutboxRow, chat_id, floor)
 
     async def get(self, row_id: int) -> OutboxRow | None:
         return await self.session.get(OutboxRow, row_id)
@@ -192,7 +193,7 @@ class OutboxRepository:
 
     # -- pacing lanes --------------------------------------------------------------------
 
-    async def lane(self, chat_id: int) -> ChatLaneRow:
+    async def lane(self, chat_id: str) -> ChatLaneRow:
         query = select(ChatLaneRow).where(ChatLaneRow.chat_id == chat_id)
         if self.dialect == "postgresql":
             query = query.with_for_update()

@@ -36,7 +36,7 @@ class PendingReportRepository:
             query = query.with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
 
-    async def open_for(self, chat_id: int, user_id: int,
+    async def open_for(self, chat_id: str, user_id: str,
                        at: datetime) -> list[PendingReportRow]:
         """The person's reports in this chat still open at `at` (when their message was
         sent), newest first."""
@@ -51,7 +51,7 @@ class PendingReportRepository:
             query = query.with_for_update()
         return list((await self.session.execute(query)).scalars())
 
-    async def recent_for(self, chat_id: int, user_id: int) -> list[PendingReportRow]:
+    async def recent_for(self, chat_id: str, user_id: str) -> list[PendingReportRow]:
         """The person's latest reports in this chat in any state, newest first."""
         query = (
             select(PendingReportRow)
@@ -63,7 +63,7 @@ class PendingReportRepository:
             query = query.with_for_update()
         return list((await self.session.execute(query)).scalars())
 
-    async def by_album(self, chat_id: int, media_group_id: str) -> PendingReportRow | None:
+    async def by_album(self, chat_id: str, media_group_id: str) -> PendingReportRow | None:
         query = (
             select(PendingReportRow)
             .where(PendingReportRow.chat_id == chat_id,
@@ -75,7 +75,7 @@ class PendingReportRepository:
             query = query.with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
 
-    async def waiting_for_location(self, chat_id: int, user_id: int, at: datetime,
+    async def waiting_for_location(self, chat_id: str, user_id: str, at: datetime,
                                    status: str) -> PendingReportRow | None:
         """The person's newest wish for a location in this chat (a row in `status`, such as
         a request for the nearest stations) still waiting at `at`."""
@@ -174,7 +174,7 @@ class PendingReportRepository:
 
     # -- held for the admins (the reporter was over the limit) -----------------------------
 
-    async def held(self, *, user_id: int | None = None,
+    async def held(self, *, user_id: str | None = None,
                    limit: int = 500) -> list[PendingReportRow]:
         """Reports held for the admins, oldest first (one reporter's, or everyone's)."""
         query = select(PendingReportRow).where(PendingReportRow.status == "held")

@@ -14,7 +14,7 @@ class UserRepository:
         self.session = session
         self.dialect = dialect
 
-    async def seen(self, user_id: int, *, first_name: str, last_name: str = "",
+    async def seen(self, user_id: str, *, first_name: str, last_name: str = "",
                    username: str = "", language: str = "", now: datetime,
                    private_chat: bool = False) -> UserRow:
         row = await self.session.get(UserRow, user_id)
@@ -29,5 +29,5 @@ class UserRepository:
         row.updated_at = now
         return row
 
-    async def get(self, user_id: int) -> UserRow | None:
+    async def get(self, user_id: str) -> UserRow | None:
         return await self.session.get(UserRow, user_id)

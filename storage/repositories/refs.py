@@ -16,7 +16,7 @@ class MessageRefRepository:
         self.session = session
         self.dialect = dialect
 
-    async def remember(self, ref: str, chat_id: int, message_id: int, now: datetime,
+    async def remember(self, ref: str, chat_id: str, message_id: str, now: datetime,
                        ticket_number: int | None = None) -> None:
         await self.session.execute(
             insert_ignoring_conflicts(self.dialect, MessageRefRow)
@@ -28,7 +28,7 @@ class MessageRefRepository:
     async def resolve(self, ref: str) -> MessageRefRow | None:
         return await self.session.get(MessageRefRow, ref)
 
-    async def ticket_of_message(self, chat_id: int, message_id: int) -> int | None:
+    async def ticket_of_message(self, chat_id: str, message_id: str) -> int | None:
         """The ticket a bot message is about (so a reply to a card needs no number)."""
         row = await self.session.execute(
             select(MessageRefRow.ticket_number)

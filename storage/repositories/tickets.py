@@ -30,10 +30,10 @@ class StaleTicket(Exception):
 
 @dataclass(frozen=True)
 class Follower:
-    user_id: int
+    user_id: str
     name: str
-    chat_id: int
-    message_id: int | None
+    chat_id: str
+    message_id: str | None
 
 
 @dataclass(frozen=True)
@@ -51,9 +51,9 @@ class TicketListing:
 
     statuses: frozenset[Status] = OPEN_STATUSES
     department_ids: tuple[str, ...] | None = None
-    chat_id: int | None = None
-    assignee_id: int | None = None
-    follower_id: int | None = None
+    chat_id: str | None = None
+    assignee_id: str | None = None
+    follower_id: str | None = None
     # Past a deadline at this instant: acknowledgement (while awaited) or resolution.
     overdue_at: datetime | None = None
 
@@ -186,8 +186,8 @@ class TicketRepository:
 
     # -- followers and photos -------------------------------------------------------------
 
-    async def add_follower(self, ticket: Ticket, user_id: int, name: str, chat_id: int,
-                           message_id: int | None, now: datetime) -> bool:
+    async def add_follower(self, ticket: Ticket, user_id: str, name: str, chat_id: str,
+                           message_id: str | None, now: datetime) -> bool:
         existing = await self.session.get(FollowerRow, (ticket.id, user_id))
         if existing is not None:
             return False
@@ -203,7 +203,7 @@ class TicketRepository:
         return [Follower(r.user_id, r.name, r.chat_id, r.message_id) for r in rows.scalars()]
 
     async def add_photo(self, ticket: Ticket, *, file_id: str, file_unique_id: str, kind: str,
-                        now: datetime, added_by: int | None) -> bool:
+                        now: datetime, added_by: str | None) -> bool:
         exists = await self.session.execute(
             select(PhotoRow.id).where(PhotoRow.ticket_id == ticket.id,
                                       PhotoRow.file_unique_id == file_unique_id)
@@ -234,7 +234,7 @@ class TicketRepository:
             query = query.with_for_update(skip_locked=True)
         return list((await self.session.execute(query)).scalars())
 
-    async def reported_by(self, user_id: int, since: datetime) -> list[datetime]:
+    async def reported_by(self, user_id: str, since: datetime) -> list[datetime]:
         """When the person's tickets since `since` were reported (the per-reporter limit)."""
         found = await self.session.execute(
             select(TicketRow.reported_at)

@@ -1,8 +1,7 @@
 """Sign-in links and web sessions. Only hashes of the secrets are stored.
 
-A person is given here by the id the chat knows them by and kept as text; `person_id` turns the
-text back into that id (an integer today on Telegram, a "platform:native" string elsewhere), so
-the rest of the code only ever compares ids for equality.
+A person is given here by their address ("telegram:123", "wecom:zhangsan"), kept as it is; the
+code only ever compares addresses for equality.
 """
 
 from __future__ import annotations
@@ -20,15 +19,12 @@ from storage.models import WebLinkRow, WebSessionRow
 KEEP_USED = timedelta(days=1)
 
 
-def person_key(person: Any) -> str:
-    return str(person)
+def person_key(person: str) -> str:
+    return person
 
 
-def person_id(key: str) -> Any:
-    """The id a stored key was made from: `person_key(person_id(k)) == k` for every key."""
-    body = key[1:] if key.startswith("-") else key
-    if body.isdigit() and body.isascii() and str(int(key)) == key:
-        return int(key)
+def person_id(key: str) -> str:
+    """The address a stored key was made from: `person_key(person_id(k)) == k` for every key."""
     return key
 
 
@@ -36,7 +32,7 @@ def person_id(key: str) -> Any:
 class Grant:
     """Who a used sign-in link was for, and where it leads."""
 
-    person_id: Any
+    person_id: str
     person_name: str
     language: str
     next_path: str
@@ -44,7 +40,7 @@ class Grant:
 
 @dataclass(frozen=True)
 class WebSession:
-    person_id: Any
+    person_id: str
     person_name: str
     language: str
     csrf_token: str

@@ -43,6 +43,13 @@ ROADS_SUPERVISOR = 2009
 SANITATION_STAFF = 2101
 ADMIN = 9001
 
+
+
+def tg(native: int) -> str:
+    """The address the bot knows a Telegram chat or user by (what it stores)."""
+    return f"telegram:{native}"
+
+
 # Inside Donghu (east community); the road-bulge story happened here.
 DONGHU = (39.9215, 116.4712)
 XIBA = (39.9168, 116.4436)

@@ -79,7 +79,8 @@ async def test_xlsx_export_has_a_sheet_of_tickets_and_one_of_events(uows, databa
 async def test_report_text_is_kept_as_text_in_the_workbook(uows, clock):
     tricky = "=HYPERLINK(\"http://x\")\x07 漏水"
     async with uows() as uow:
-        ticket = Ticket.report(number=1, reporter=Actor(1, "小李"), chat_id=-100, message_id=1,
+        ticket = Ticket.report(number=1, reporter=Actor("telegram:1", "小李"),
+                               chat_id="telegram:-100", message_id="1",
                                location=GeoPoint(39.9, 116.4), description=tricky,
                                category_id="water", now=clock.now())
         await uow.tickets.add(ticket, ack_due_at=None, resolve_due_at=None)

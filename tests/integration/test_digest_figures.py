@@ -24,13 +24,13 @@ from storage.queries.percentiles import Spread
 from storage.queries.scope import Scope
 
 TZ = ZoneInfo("Asia/Shanghai")
-DONGHU = -1001000000001
-XIBA = -1001000000002
-LI = Actor(3001, "小李 Li")
-WANG = Actor(3002, "老王")
-PASSER = Actor(3999, "Passer-by")
-ZHANG = Actor(2001, "张师傅")
-ZHAO = Actor(2101, "赵阿姨")
+DONGHU = "telegram:-1001000000001"
+XIBA = "telegram:-1001000000002"
+LI = Actor("telegram:3001", "小李 Li")
+WANG = Actor("telegram:3002", "老王")
+PASSER = Actor("telegram:3999", "Passer-by")
+ZHANG = Actor("telegram:2001", "张师傅")
+ZHAO = Actor("telegram:2101", "赵阿姨")
 DIGEST_READ_AT = datetime(2026, 6, 2, 8, 30, tzinfo=TZ)
 
 
@@ -100,13 +100,14 @@ async def build_dataset(uows, clock: FakeClock, people: Directory | None = None)
                 category, department, chat, reporter = rest
                 assert await uow.tickets.next_number() == number
                 ticket = Ticket.report(number=number, reporter=reporter, chat_id=chat,
-                                       message_id=number * 10, location=GeoPoint(39.92, 116.47),
+                                       message_id=str(number * 10),
+                                       location=GeoPoint(39.92, 116.47),
                                        description="路面鼓包", category_id=category, now=now)
                 ticket.assign(department, now)
                 await uow.tickets.add(ticket, ack_due_at=now + people.ack_window(category),
                                       resolve_due_at=now + people.resolve_window(category))
                 await uow.tickets.add_follower(ticket, reporter.user_id, reporter.name, chat,
-                                               number * 10, now)
+                                               str(number * 10), now)
             else:
                 ticket = await uow.tickets.get(number, for_update=True)
                 _act(ticket, kind, now, *rest)
@@ -169,8 +170,9 @@ async def test_the_groups_day_by_hand(uows):
                            "water": (1, 0, 1, 1, 0, 1)}
     assert [(t.number, t.due_at) for t in figures.oldest_overdue] == [
         (4, local(5, 31, 10, 30)), (10, local(6, 1, 22, 30))]
-    assert figures.top_reporters == [Reporter(3001, "小李", 3), Reporter(3002, "老王", 2),
-                                     Reporter(3999, "路人甲", 2)]
+    assert figures.top_reporters == [Reporter("telegram:3001", "小李", 3),
+                                     Reporter("telegram:3002", "老王", 2),
+                                     Reporter("telegram:3999", "路人甲", 2)]
 
 
 GROUP_DIGEST = """\

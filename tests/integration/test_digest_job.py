@@ -17,7 +17,7 @@ from handlers.services import Services
 from storage.models import OutboxRow
 from tests.integration.test_digest_figures import DONGHU, TZ, build_dataset, local
 
-VOLUNTEERS_CHAT = -1002000000004
+VOLUNTEERS_CHAT = "telegram:-1002000000004"
 # Monday 8 June, the weekly day of the sample configuration.
 MONDAY_MORNING = datetime(2026, 6, 8, 8, 30, tzinfo=TZ).astimezone(UTC)
 
@@ -39,7 +39,7 @@ async def run_job(uows, media: Path, now: datetime) -> int:
         sent += 1
 
 
-async def outbox(uows, chat_id: int) -> list[tuple[str, str]]:
+async def outbox(uows, chat_id: str) -> list[tuple[str, str]]:
     async with uows(read_only=True) as uow:
         rows = (await uow.execute(
             select(OutboxRow).where(OutboxRow.chat_id == chat_id).order_by(OutboxRow.id)

@@ -12,14 +12,15 @@ from messaging.outbound import SendText, Target
 from storage.repositories.inbox import IncomingUpdate
 from storage.repositories.tickets import StaleTicket
 
-STAFF = Actor(7, "张师傅")
+STAFF = Actor("telegram:7", "张师傅")
 
 
 async def file_ticket(uows, clock, lat=39.92, lon=116.47, category="road") -> Ticket:
     async with uows() as uow:
         number = await uow.tickets.next_number()
-        ticket = Ticket.report(number=number, reporter=Actor(1, "小李"), chat_id=-100,
-                               message_id=5, location=GeoPoint(lat, lon, 8.0),
+        ticket = Ticket.report(number=number, reporter=Actor("telegram:1", "小李"),
+                               chat_id="telegram:-100",
+                               message_id="5", location=GeoPoint(lat, lon, 8.0),
                                description="路面鼓包", category_id=category, now=clock.now(),
                                has_photo=True)
         ticket.assign("roads", clock.now())
@@ -79,8 +80,10 @@ async def test_nearby_open_tickets_by_cell_ranges(uows, clock):
 
 
 async def test_inbox_ignores_the_same_update_twice(uows, clock):
-    update = IncomingUpdate(update_id=10, dedup_key="m:-100:1", chat_id=-100, payload={"a": 1})
-    resent = IncomingUpdate(update_id=11, dedup_key="m:-100:1", chat_id=-100, payload={"a": 1})
+    update = IncomingUpdate(update_id=10, dedup_key="m:-100:1", chat_id="telegram:-100",
+                            payload={"a": 1})
+    resent = IncomingUpdate(update_id=11, dedup_key="m:-100:1", chat_id="telegram:-100",
+                            payload={"a": 1})
     async with uows() as uow:
         assert await uow.inbox.add([update], clock.now()) == 1
         await uow.commit()
@@ -94,8 +97,9 @@ async def test_inbox_ignores_the_same_update_twice(uows, clock):
 async def test_inbox_keeps_order_within_a_chat(uows, clock):
     async with uows() as uow:
         await uow.inbox.add([
-            IncomingUpdate(1, "m:-1:1", -1, {}), IncomingUpdate(2, "m:-1:2", -1, {}),
-            IncomingUpdate(3, "m:-2:1", -2, {}),
+            IncomingUpdate(1, "m:-1:1", "telegram:-1", {}),
+            IncomingUpdate(2, "m:-1:2", "telegram:-1", {}),
+            IncomingUpdate(3, "m:-2:1", "telegram:-2", {}),
         ], clock.now())
         await uow.commit()
     async with uows() as uow:
@@ -111,8 +115,9 @@ async def test_inbox_keeps_order_within_a_chat(uows, clock):
 
 async def test_outbox_heads_are_the_first_message_of_each_chat(uows, clock):
     async with uows() as uow:
-        for chat, text in [(-1, "a"), (-1, "b"), (-2, "c"), (5, "d")]:
-            uow.outbox.add(SendText(chat_id=chat, text=text, reply_to=Target(chat, 1)),
+        for chat, text in [("telegram:-1", "a"), ("telegram:-1", "b"), ("telegram:-2", "c"),
+                           ("telegram:5", "d")]:
+            uow.outbox.add(SendText(chat_id=chat, text=text, reply_to=Target(chat, "1")),
                            clock.now())
         await uow.commit()
     async with uows() as uow:

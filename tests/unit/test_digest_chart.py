@@ -27,7 +27,7 @@ from storage.queries.percentiles import Spread
 from storage.queries.scope import Scope
 from storage.queries.series import ChartData
 
-DONGHU = -1001000000001
+DONGHU = "telegram:-1001000000001"
 # A private-use code point: no font ships a glyph for it.
 MISSING = "\ue000"
 # Matplotlib's own Latin font has no Chinese: drawn with it, Chinese becomes boxes.

@@ -23,11 +23,15 @@ from handlers.intake.pending_report import (
 )
 from messaging.inbound import DocumentFile
 
-ids = st.integers(min_value=1, max_value=2**40)
+# Message ids are text (Telegram's digits, other platforms' strings); people are addresses.
+ids = st.integers(min_value=1, max_value=2**40).map(str) | st.text("abcXYZ_-0123", min_size=1,
+                                                                    max_size=24)
+people = st.integers(min_value=1, max_value=2**40).map(lambda n: f"telegram:{n}") | st.text(
+    "abcdef0123", min_size=1, max_size=20).map(lambda s: f"wecom:{s}")
 names = st.text(max_size=20)
 coordinates = st.tuples(st.floats(-90, 90), st.floats(-180, 180))
 
-reporters = st.builds(Reporter, ids, names, names, names, st.sampled_from(["", "zh", "en"]))
+reporters = st.builds(Reporter, people, names, names, names, st.sampled_from(["", "zh", "en"]))
 photos = st.builds(PhotoPart, names, names, ids, st.booleans(),
                    st.none() | st.text("0123456789abcdef", min_size=64, max_size=64))
 texts = st.builds(TextPart, ids, st.text(max_size=200), st.booleans())
@@ -35,7 +39,7 @@ places = st.builds(lambda c, m, a, t, d: PlacePart(c[0], c[1], m, a, t, d), coor
                    st.none() | st.floats(0, 1500), names, names)
 files = st.builds(FilePart, names, names, ids, names, names)
 forwards = st.builds(ForwardPart, st.sampled_from(["user", "hidden_user", "chat", "channel"]),
-                     names, st.none() | ids)
+                     names, st.none() | people)
 reports = st.builds(PendingReport, reporters, st.lists(photos, max_size=4),
                     st.lists(texts, max_size=4), st.none() | places,
                     st.lists(files, max_size=2), st.none() | forwards)
@@ -76,14 +80,14 @@ def test_anything_else_reads_as_some_report(data):
 
 def test_missing_fields_are_absent_and_wrong_types_are_dropped():
     report = PendingReport.from_json({
-        "reporter": {"id": 7, "first_name": "Li"},
-        "photos": [{"file_id": "a", "file_unique_id": "u", "message_id": 3},
-                   {"file_id": 5, "file_unique_id": "v", "message_id": 4},
+        "reporter": {"id": "telegram:7", "first_name": "Li"},
+        "photos": [{"file_id": "a", "file_unique_id": "u", "message_id": "3"},
+                   {"file_id": 5, "file_unique_id": "v", "message_id": "4"},
                    {"file_id": "b", "file_unique_id": "w", "message_id": True}],
-        "place": {"lat": 39, "lon": "116", "message_id": 2},
+        "place": {"lat": 39, "lon": "116", "message_id": "2"},
         "texts": "not a list",
     })
-    assert report.reporter == Reporter(7, "Li")
+    assert report.reporter == Reporter("telegram:7", "Li")
     assert [p.file_id for p in report.photos] == ["a"]
     assert report.place is None and report.texts == []
 
@@ -112,48 +116,48 @@ def test_every_piece_is_known_by_its_message(report):
     assert report.shown_message_id is None or report.shown_message_id in ids
 
 
-def place(message_id: int = 10, **venue: str) -> PlacePart:
+def place(message_id: str = "10", **venue: str) -> PlacePart:
     return PlacePart(39.9, 116.4, message_id, None, venue.get("title", ""),
                      venue.get("address", ""))
 
 
 def test_what_completes_a_report():
-    reporter = Reporter(1, "Li")
-    photo = PhotoPart("f", "u", 5)
+    reporter = Reporter("telegram:1", "Li")
+    photo = PhotoPart("f", "u", "5")
     assert not PendingReport(reporter, photos=[photo]).complete
     assert PendingReport(reporter, photos=[photo], place=place()).complete
     assert PendingReport(reporter, place=place(title="东湖驿站")).complete
     assert not PendingReport(reporter, place=place()).complete
     # Any text before the location describes it; after it, only one naming a problem does.
-    assert PendingReport(reporter, texts=[TextPart(5, "门口这个")], place=place(10)).complete
-    assert not PendingReport(reporter, texts=[TextPart(12, "我到了")], place=place(10)).complete
-    assert PendingReport(reporter, texts=[TextPart(12, "有坑", True)], place=place(10)).complete
+    assert PendingReport(reporter, texts=[TextPart("5", "门口这个")], place=place("10")).complete
+    assert not PendingReport(reporter, texts=[TextPart("12", "我到了")], place=place("10")).complete
+    assert PendingReport(reporter, texts=[TextPart("12", "有坑", True)], place=place("10")).complete
     # A file still being read holds the report back.
-    held = PendingReport(reporter, photos=[photo], place=place(), files=[FilePart("d", "x", 6)])
+    held = PendingReport(reporter, photos=[photo], place=place(), files=[FilePart("d", "x", "6")])
     assert not held.complete
 
 
 def test_chatter_and_reports():
-    reporter = Reporter(1, "Li")
-    assert PendingReport(reporter, texts=[TextPart(1, "ok")]).is_chatter
-    assert not PendingReport(reporter, texts=[TextPart(1, "路灯不亮", True)]).is_chatter
-    assert PendingReport(reporter, photos=[PhotoPart("f", "u", 2)]).is_report
-    assert not PendingReport(reporter, texts=[TextPart(1, "ok")]).is_report
+    reporter = Reporter("telegram:1", "Li")
+    assert PendingReport(reporter, texts=[TextPart("1", "ok")]).is_chatter
+    assert not PendingReport(reporter, texts=[TextPart("1", "路灯不亮", True)]).is_chatter
+    assert PendingReport(reporter, photos=[PhotoPart("f", "u", "2")]).is_report
+    assert not PendingReport(reporter, texts=[TextPart("1", "ok")]).is_report
 
 
 def test_edits_change_the_right_piece():
-    report = PendingReport(Reporter(1, "Li"), photos=[PhotoPart("f", "u", 2)],
-                           texts=[TextPart(3, "old")])
-    assert report.edit_text(3, "new", False)
-    assert report.edit_text(2, "a caption added later", False)
-    assert not report.edit_text(99, "not ours", False)
+    report = PendingReport(Reporter("telegram:1", "Li"), photos=[PhotoPart("f", "u", "2")],
+                           texts=[TextPart("3", "old")])
+    assert report.edit_text("3", "new", False)
+    assert report.edit_text("2", "a caption added later", False)
+    assert not report.edit_text("99", "not ours", False)
     assert report.description() == "new\na caption added later"
 
 
 def test_the_same_photo_is_kept_once():
-    report = PendingReport(Reporter(1, "Li"))
-    report.add_photo(PhotoPart("f1", "same", 2))
-    report.add_photo(PhotoPart("f2", "same", 3))
+    report = PendingReport(Reporter("telegram:1", "Li"))
+    report.add_photo(PhotoPart("f1", "same", "2"))
+    report.add_photo(PhotoPart("f2", "same", "3"))
     assert len(report.photos) == 1
 
 
@@ -171,30 +175,31 @@ def test_which_files_are_worth_reading():
 
 
 def test_a_message_handled_twice_adds_nothing_twice():
-    report = PendingReport(Reporter(1, "Li"))
+    report = PendingReport(Reporter("telegram:1", "Li"))
     for _ in range(2):
-        report.add_photo(PhotoPart("f", "u", 2))
-        report.add_text(TextPart(2, "路面鼓包", True))
-        report.add_file(FilePart("d", "x", 3))
+        report.add_photo(PhotoPart("f", "u", "2"))
+        report.add_text(TextPart("2", "路面鼓包", True))
+        report.add_file(FilePart("d", "x", "3"))
     assert (len(report.photos), len(report.texts), len(report.files)) == (1, 1, 1)
     # A file read and kept as a photo is not read again.
     report.files.clear()
-    report.add_photo(PhotoPart("d", "x", 3, from_document=True))
-    report.add_file(FilePart("d", "x", 3))
+    report.add_photo(PhotoPart("d", "x", "3", from_document=True))
+    report.add_file(FilePart("d", "x", "3"))
     assert report.files == []
 
 
 def test_what_is_missing():
-    reporter = Reporter(1, "Li")
-    photo = PhotoPart("f", "u", 5)
+    reporter = Reporter("telegram:1", "Li")
+    photo = PhotoPart("f", "u", "5")
     assert PendingReport(reporter, photos=[photo]).missing == "location"
-    assert PendingReport(reporter, texts=[TextPart(1, "路灯不亮", True)]).missing == "location"
+    assert PendingReport(reporter, texts=[TextPart("1", "路灯不亮", True)]).missing == "location"
     assert PendingReport(reporter, place=place()).missing == "content"
-    assert PendingReport(reporter, texts=[TextPart(1, "ok")]).missing is None
+    assert PendingReport(reporter, texts=[TextPart("1", "ok")]).missing is None
     assert PendingReport(reporter, photos=[photo], place=place()).missing is None
     # "I'm here" after a location is conversation: nothing to ask for.
-    assert PendingReport(reporter, texts=[TextPart(12, "我到了")], place=place(10)).missing is None
-    assert PendingReport(reporter, files=[FilePart("d", "x", 6)]).missing is None
+    chatter = PendingReport(reporter, texts=[TextPart("12", "我到了")], place=place("10"))
+    assert chatter.missing is None
+    assert PendingReport(reporter, files=[FilePart("d", "x", "6")]).missing is None
 
 
 @given(reports)

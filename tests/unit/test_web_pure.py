@@ -43,13 +43,10 @@ def test_tokens_are_random_url_safe_and_stored_as_their_hash():
     assert not same("", "") and not same(token, "")
 
 
-@given(st.one_of(st.integers(min_value=-(2**62), max_value=2**62),
-                 st.text(min_size=1, max_size=60)))
+@given(st.text(min_size=1, max_size=60))
 def test_a_person_id_survives_the_text_column(person):
     key = person_key(person)
-    assert person_key(person_id(key)) == key
-    if isinstance(person, int):
-        assert person_id(key) == person
+    assert person_key(person_id(key)) == key and person_id(key) == person
 
 
 @pytest.mark.parametrize("key", ["telegram:2001", "wecom:zhangsan", "0042", "１", "+5", " 7"])

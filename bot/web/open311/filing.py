@@ -19,9 +19,10 @@ from handlers.context import Context
 from handlers.intake.filing import Draft, file_report
 from messaging.inbound import Chat, Person, Position
 
-# Who reported a request that came through the API. Person ids are Telegram user ids today
-# (never 0); this stands for "the connected system", named by the request's first/last name.
-API_REPORTER_ID = 0
+# Who reported a request that came through the API: "the connected system", named by the
+# request's first/last name. Not an address (no platform is called this), so no message is
+# ever sent to it; databases from before addresses stored 0 here, and were carried over to it.
+API_REPORTER_ID = "open311"
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ def place_of(deps: WebDeps, wanted: NewRequest) -> tuple[float, float]:
 
 
 async def file_request(deps: WebDeps, ctx: Context, wanted: NewRequest,
-                       chat_id: int) -> Created:
+                       chat_id: str) -> Created:
     lat, lon = place_of(deps, wanted)
     if not ctx.services.areas.in_service_area(lat, lon):
         raise Open311Error(400, "the location is outside the service area")

@@ -13,6 +13,7 @@ from tests.e2e.harness import (
     ROADS_CHAT,
     STRANGER,
     jpeg,
+    tg,
 )
 from tests.e2e.intake.helpers import (
     ZH,
@@ -157,7 +158,7 @@ async def test_a_forwarded_report(liaison):
     await liaison.server.post_location(GROUP, RIDER, LAT, LON)
     await liaison.settle()
     [ticket] = await tickets(liaison)
-    assert ticket.reporter_id == RIDER and ticket.forwarded_from == "路人"
+    assert ticket.reporter_id == tg(RIDER) and ticket.forwarded_from == "路人"
     assert "路人" not in liaison.card(1).text, "the group card names the reporter only"
     assert "路人" in (liaison.find(ROADS_CHAT, "#0001").caption or "")
 
@@ -171,7 +172,7 @@ async def test_an_edited_caption_updates_the_filed_ticket(liaison):
     ticket = await liaison.ticket(1)
     assert ticket.description == "路面鼓包，在东门外辅路上"
     assert ticket.events[-1].kind == "description_edited"
-    assert ticket.events[-1].actor.user_id == RIDER
+    assert ticket.events[-1].actor.user_id == tg(RIDER)
     assert "东门外辅路" in liaison.card(1).text
     assert "东门外辅路" in (liaison.find(ROADS_CHAT, "#0001").caption or "")
 

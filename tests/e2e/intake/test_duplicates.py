@@ -27,7 +27,8 @@ async def test_a_second_report_nearby_joins_the_first(liaison):
 async def followers(liaison, number: int) -> set[int]:
     async with liaison.app.uows(read_only=True) as uow:
         ticket = await uow.tickets.get(number)
-        return {f.user_id for f in await uow.tickets.followers(ticket)}
+        return {int(f.user_id.removeprefix("telegram:"))
+                for f in await uow.tickets.followers(ticket)}
 
 
 async def test_the_new_reporter_hears_how_it_goes(liaison):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from tests.e2e.harness import DONGHU, GROUP, RIDER, RIDER_2, jpeg
+from tests.e2e.harness import DONGHU, GROUP, RIDER, RIDER_2, jpeg, tg
 from tests.e2e.intake.helpers import ZH, later, past_grace, pending, prompts, said, tickets
 
 LAT, LON = DONGHU
@@ -80,7 +80,7 @@ async def test_each_person_has_their_own_report(liaison):
     await liaison.server.post_location(GROUP, RIDER, LAT, LON)
     await liaison.settle()
     [ticket] = await tickets(liaison)
-    assert ticket.reporter_id == RIDER and ticket.lat == LAT
+    assert ticket.reporter_id == tg(RIDER) and ticket.lat == LAT
 
 
 async def test_chatter_never_asks_for_a_location(liaison):

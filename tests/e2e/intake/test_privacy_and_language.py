@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.e2e.harness import DONGHU, GROUP, RIDER, jpeg
+from tests.e2e.harness import DONGHU, GROUP, RIDER, jpeg, tg
 from tests.e2e.intake.helpers import EN, later, past_grace, prompts, said, tickets
 
 LAT, LON = DONGHU
@@ -45,4 +45,4 @@ async def test_a_private_chat_in_english(liaison):
                                             latitude=LAT, longitude=LON)
     await liaison.settle()
     [ticket] = await tickets(liaison)
-    assert ticket.category_id == "road" and ticket.chat_id == 3500
+    assert ticket.category_id == "road" and ticket.chat_id == tg(3500)

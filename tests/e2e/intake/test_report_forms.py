@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from tests.e2e.harness import DONGHU, GROUP, RIDER, RIDER_2, ROADS_CHAT, jpeg
+from tests.e2e.harness import DONGHU, GROUP, RIDER, RIDER_2, ROADS_CHAT, jpeg, tg
 from tests.e2e.intake.helpers import (
     exif_jpeg,
     later,
@@ -180,7 +180,7 @@ async def test_private_chat_report(liaison):
         RIDER)["keyboard"][0][0]["text"], latitude=LAT, longitude=LON)
     await liaison.settle()
     ticket = await only_ticket(liaison)
-    assert ticket.chat_id == RIDER and prompt.reply_to_message_id is not None
+    assert ticket.chat_id == tg(RIDER) and prompt.reply_to_message_id is not None
 
 
 async def test_a_photo_answering_the_card_belongs_to_the_ticket(liaison):

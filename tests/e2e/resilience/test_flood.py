@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from storage.models import PendingReportRow, TicketRow
-from tests.e2e.harness import ADMIN, ADMIN_CHAT, GROUP, RIDER, ROADS_STAFF, Harness
+from tests.e2e.harness import ADMIN, ADMIN_CHAT, GROUP, RIDER, ROADS_STAFF, Harness, tg
 
 REPORTS = 50
 BURST = 5
@@ -85,5 +85,5 @@ async def _pending(harness: Harness, status: str) -> list[PendingReportRow]:
 async def _rider_times(harness: Harness) -> list:
     async with harness.app.uows(read_only=True) as uow:
         found = await uow.execute(select(TicketRow.reported_at)
-                                  .where(TicketRow.reporter_id == RIDER))
+                                  .where(TicketRow.reporter_id == tg(RIDER)))
         return list(found.scalars())

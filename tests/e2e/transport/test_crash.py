@@ -126,7 +126,8 @@ async def test_sigkill_at_random_moments_loses_and_repeats_nothing(database_url,
     try:
         async with UnitOfWorkFactory(session_factory(engine))() as uow:
             tickets = await uow.execute(select(TicketRow.chat_id, TicketRow.message_id))
-            per_report = Counter(tuple(row) for row in tickets.all())
+            per_report = Counter((int(chat.removeprefix("telegram:")), int(message))
+                                 for chat, message in tickets.all())
             pending = await uow.execute(select(func.count()).select_from(PendingReportRow)
                                         .where(PendingReportRow.status == "open"))
             counts = await uow.outbox.counts()

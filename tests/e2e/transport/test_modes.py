@@ -15,6 +15,7 @@ from tests.e2e.harness import (
     ROADS_STAFF,
     Harness,
     jpeg,
+    tg,
 )
 
 
@@ -108,7 +109,7 @@ async def test_privacy_mode_warns_the_admins(database_url, tmp_path, clock, capl
         warning = harness.find(ADMIN_CHAT, "隐私模式")
         assert "管理员" in warning.text
         assert "cannot see plain messages" in caplog.text
-        assert harness.app.stats.blind_groups == [GROUP]
+        assert harness.app.stats.blind_groups == [tg(GROUP)]
     finally:
         await harness.stop()
 

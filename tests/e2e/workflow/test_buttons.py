@@ -12,6 +12,7 @@ from tests.e2e.harness import (
     ROADS_STAFF,
     SANITATION_CHAT,
     STRANGER,
+    tg,
 )
 from tests.e2e.workflow.helpers import (
     bot_message,
@@ -37,7 +38,7 @@ async def test_the_card_offers_what_the_status_allows(liaison):
     assert labels(card) == ["✅ 受理", "🙋 认领", "🔧 处理中", "✔️ 已解决", "🔁 重复", "↪️ 转办",
                             "✖️ 驳回", "🗺 查看地图"]
     await press(liaison, GROUP, card, ROADS_STAFF, "🙋 认领")
-    assert (await liaison.ticket(1)).assignee.user_id == ROADS_STAFF
+    assert (await liaison.ticket(1)).assignee.user_id == tg(ROADS_STAFF)
     assert "✅ 受理" not in labels(card)
     await press(liaison, GROUP, card, ROADS_STAFF, "🔧 处理中")
     assert (await liaison.ticket(1)).status is Status.IN_PROGRESS

@@ -11,6 +11,7 @@ from tests.e2e.harness import (
     ROADS_STAFF,
     SANITATION_CHAT,
     SANITATION_STAFF,
+    tg,
 )
 from tests.e2e.workflow.helpers import (
     bot_message,
@@ -56,7 +57,7 @@ async def test_take_progress_and_note(liaison):
     report, = await file_reports(liaison, 1)
     await say(liaison, ROADS_CHAT, ROADS_STAFF, "/take 1")
     ticket = await liaison.ticket(1)
-    assert ticket.assignee.user_id == ROADS_STAFF
+    assert ticket.assignee.user_id == tg(ROADS_STAFF)
     assert "处理人：张师傅" in liaison.card(1).text
     assert any("#0001 已认领 · 张师傅" in line for line in thread(liaison, report))
 

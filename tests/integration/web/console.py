@@ -30,12 +30,12 @@ from messaging.inbound import Chat, Person, Position
 from storage.db import create_engine, session_factory
 from storage.uow import UnitOfWorkFactory
 
-GROUP = -1001000000001
-ADMIN_CHAT = -1009000000001
-ADMIN = 9001
-ROADS_STAFF = 2001
-SANITATION_STAFF = 2101
-RIDER = 3001
+GROUP = "telegram:-1001000000001"
+ADMIN_CHAT = "telegram:-1009000000001"
+ADMIN = "telegram:9001"
+ROADS_STAFF = "telegram:2001"
+SANITATION_STAFF = "telegram:2101"
+RIDER = "telegram:3001"
 API_KEY = "k-" + "7" * 30
 DONGHU = (39.9215, 116.4712)
 LISTEN = "127.0.0.1:8999"
@@ -67,8 +67,8 @@ class Console:
         return self.deps.uows
 
     async def file(self, *, text: str = "路面鼓包", where: tuple[float, float] = DONGHU,
-                   reporter: int = RIDER, name: str = "小李", address: str = "",
-                   chat: int = GROUP, category: str | None = None) -> int:
+                   reporter: str = RIDER, name: str = "小李", address: str = "",
+                   chat: str = GROUP, category: str | None = None) -> int:
         """A report filed by the chat's own path; returns the ticket number."""
         async with self.uows() as uow:
             ctx = self.deps.context(uow)

@@ -17,7 +17,7 @@ from messaging.inbound import Person
 from storage.models import OutboxRow
 from tests.integration.web.console import ADMIN, GROUP, ROADS_STAFF, SANITATION_STAFF, Console
 
-ROADS_CHAT = -1002000000001
+ROADS_CHAT = "telegram:-1002000000001"
 # Donghu, a kilometre apart: twins that are not each other's duplicates.
 EAST, WEST = (39.9215, 116.4712), (39.9215, 116.4600)
 

@@ -21,7 +21,7 @@ from bot.web.open311.mapping import (
 from storage.models import OutboxRow, TicketRow
 from tests.integration.web.console import ADMIN_CHAT, API_KEY, DONGHU, ROADS_STAFF, Console
 
-ROADS_CHAT = -1002000000001
+ROADS_CHAT = "telegram:-1002000000001"
 FORMATS = ("json", "xml")
 V2 = "/open311/v2"
 

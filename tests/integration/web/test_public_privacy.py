@@ -14,21 +14,20 @@ from aiohttp.test_utils import TestClient
 
 from tests.integration.web.console import (
     ADMIN,
-    GROUP,
     ROADS_STAFF,
     Console,
     start_console,
     stop_console,
 )
 
-REPORTER_ID = 987654321
-SECOND_REPORTER_ID = 876543219
+REPORTER_ID = "telegram:987654321"
+SECOND_REPORTER_ID = "telegram:876543219"
 MARKERS = {
     "reporter name": "甲某某MARKREPORTER",
     "second reporter": "乙某某MARKFOLLOWER",
-    "reporter id": str(REPORTER_ID),
-    "second reporter id": str(SECOND_REPORTER_ID),
-    "chat id": str(GROUP).lstrip("-"),
+    "reporter id": "987654321",
+    "second reporter id": "876543219",
+    "chat id": "1001000000001",
     "description": "MARKDESCRIPTION",
     "phone": "13912345678",
     "address": "MARKADDRESS",
@@ -136,7 +135,7 @@ async def test_photos_only_when_the_setting_says_so(database_url, tmp_path, cloc
         async with console.uows() as uow:
             ticket = await uow.tickets.get(number)
             await uow.tickets.add_photo(ticket, file_id="f", file_unique_id="u",
-                                        kind="before", now=clock.now(), added_by=1)
+                                        kind="before", now=clock.now(), added_by="telegram:1")
             digest = console.deps.media.put(b"\xff\xd8\xff photo")
             await uow.console.mark_photo_stored(number, "u", digest, 10)
             await uow.commit()
