@@ -73,16 +73,6 @@ def account(value: str | int) -> str:
     return text
 
 
-def is_group_chat(value: str) -> bool:
-    """Whether an address names a group chat by its form alone: Telegram gives groups and
-    supergroups negative ids. Other platforms' ids do not say (False)."""
-    try:
-        platform, native = split(value)
-    except BadAddress:
-        return False
-    return platform == TELEGRAM and native.startswith("-")
-
-
 def short(value: str) -> str:
     """The native id alone, for a log line or a person's name when nothing better is known."""
     try:

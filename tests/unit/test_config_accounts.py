@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from bot import wiring
 from bot.cli import main
 from bot.settings import load_settings
-from handlers.directory import Directory
 from tests.unit.test_config import EXAMPLE, ROOT, broken, run_check
 
 SAMPLE = ROOT / "bot/sample/sample.toml"
@@ -62,7 +62,7 @@ def test_old_files_load_unchanged_and_mean_telegram():
     roads = settings.department("roads")
     assert roads is not None and roads.staff == ["telegram:2001"]
     assert settings.admins.user_ids == ["telegram:9001"]
-    people = Directory(settings).people
+    people = wiring.directory(settings).people
     assert people["telegram:2001"] == "张师傅"
 
 
@@ -76,7 +76,7 @@ def test_people_have_accounts_on_each_platform_and_names_stand_for_them(tmp_path
     assert roads.backup_staff == ["telegram:2002"]
     assert settings.admins.user_ids == ["telegram:9001"]
     assert settings.admins.chat_id == "wecom:wrAdmins"
-    directory = Directory(settings)
+    directory = wiring.directory(settings)
     # Whichever account they write from, they are the same staff member, known by name.
     for account in ("telegram:2001", "wecom:zhangsan"):
         assert directory.roles(account, "roads").staff

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.pipeline.pacing import Limits
-from domain.identity import is_group_chat
+from bot.telegram.pace import TelegramPace, is_group
 from handlers.staff.lists import page_owner
 from handlers.tickets.keyboards import PagePress, parse_page_press
 from messaging.inbound import sent_before
@@ -21,13 +21,11 @@ def test_numbered_messages_keep_their_numbers_order(a: int, b: int) -> None:
     assert sent_before(str(a), str(b)) == (a < b)
 
 
-def test_only_telegram_groups_are_known_by_their_id() -> None:
-    assert is_group_chat("telegram:-1001000000001")
-    assert not is_group_chat("telegram:3001")
-    assert not is_group_chat("wecom:-wrOgAAAA")
-    assert not is_group_chat("not an address")
-    limits = Limits(per_chat_interval_s=1.0, group_per_minute=20)
-    assert limits.interval("telegram:-1001000000001") > limits.interval("telegram:3001")
+def test_telegram_groups_are_known_by_their_negative_ids() -> None:
+    assert is_group("telegram:-1001000000001")
+    assert not is_group("telegram:3001")
+    pace = TelegramPace(Limits(per_chat_interval_s=1.0, group_per_minute=20))
+    assert pace.interval("telegram:-1001000000001") > pace.interval("telegram:3001")
 
 
 @given(st.integers(min_value=1, max_value=BIGGEST_TELEGRAM_USER), st.integers(0, 9999))
