@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from sqlalchemy.ext.asyncio import AsyncEngine
 
@@ -34,6 +33,7 @@ from bot.settings import Settings
 from bot.telegram.convert import parse_update, to_event
 from bot.telegram.messenger import TelegramMessenger
 from bot.telegram.receiver import ALLOWED_UPDATES, PollingReceiver, WebhookReceiver
+from bot.telegram.session import BotSession
 from bot.telegram.startup import Identity, groups_blind_to, identify, publish_commands
 from bot.web import mount as mount_web
 from bot.web.areas import AreaIndex
@@ -174,7 +174,7 @@ class App:
     def _bot(self) -> Bot:
         token = self.settings.telegram.token
         assert token is not None, "a token is required to talk to a Bot API server"
-        session = AiohttpSession(api=TelegramAPIServer.from_base(
+        session = BotSession(api=TelegramAPIServer.from_base(
             self.settings.telegram.api_base_url.rstrip("/")))
         return Bot(token=token.get_secret_value(), session=session)
 
