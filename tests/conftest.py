@@ -44,7 +44,7 @@ def database_url(backend: str, tmp_path: Path, sqlite_templates: SqliteTemplates
     assert postgres is not None
     url = postgres.migrated()
     yield url
-    postgres.drop(url)
+    postgres.drop_soon(url)
 
 
 @pytest.fixture
@@ -57,7 +57,7 @@ def empty_database_url(backend: str, tmp_path: Path,
     assert postgres is not None
     url = postgres.empty()
     yield url
-    postgres.drop(url)
+    postgres.drop_soon(url)
 
 
 @pytest.fixture

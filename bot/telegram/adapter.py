@@ -13,7 +13,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from aiogram import Bot
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 
 from bot.pipeline.pacing import Limits
@@ -23,6 +22,7 @@ from bot.telegram.convert import parse_update, to_event
 from bot.telegram.messenger import TelegramMessenger
 from bot.telegram.pace import TelegramPace
 from bot.telegram.receiver import ALLOWED_UPDATES, PollingReceiver, WebhookReceiver
+from bot.telegram.session import BotSession
 from bot.telegram.startup import Identity, groups_blind_to, identify, publish_commands
 from domain.identity import TELEGRAM
 from messaging.capabilities import Capabilities
@@ -45,7 +45,7 @@ class TelegramAdapter:
         assert section.token is not None, "a token is required to talk to a Bot API server"
         self.section = section
         self.language = language
-        session = AiohttpSession(api=TelegramAPIServer.from_base(
+        session = BotSession(api=TelegramAPIServer.from_base(
             section.api_base_url.rstrip("/")))
         self.bot = Bot(token=section.token.get_secret_value(), session=session)
         self.messenger = TelegramMessenger(self.bot, section.request_timeout_s)
