@@ -34,7 +34,8 @@ def reply_domain_error(event: Event, error: DomainError, ctx: Context) -> None:
     texts = ctx.texts_for(event.sender)
     text = domain_error_text(error, texts)
     if isinstance(event, ButtonPress):
-        ctx.send(AnswerButton(callback_id=event.callback_id, text=text[:200], alert=True))
+        ctx.send(AnswerButton(chat_id=event.chat.id, callback_id=event.callback_id,
+                              text=text[:200], alert=True))
         return
     ctx.send(SendText(chat_id=event.chat.id, text=text,
                       reply_to=Target(event.chat.id, event.message_id)))
@@ -47,8 +48,8 @@ def reply_unexpected(event: Event | None, ctx: Context, update_id: int,
         return
     texts = ctx.texts_for(event.sender)
     if isinstance(event, ButtonPress):
-        ctx.send(AnswerButton(callback_id=event.callback_id, text=texts("error.unexpected"),
-                              alert=True))
+        ctx.send(AnswerButton(chat_id=event.chat.id, callback_id=event.callback_id,
+                              text=texts("error.unexpected"), alert=True))
     else:
         ctx.send(SendText(chat_id=event.chat.id, text=texts("error.unexpected"),
                           reply_to=Target(event.chat.id, event.message_id)))

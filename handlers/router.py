@@ -67,7 +67,7 @@ async def dispatch(event: Event, ctx: Context) -> None:
             log.warning("message from a chat we do not serve, ignored",
                         extra={"chat_id": chat.id, "title": chat.title})
         if isinstance(event, ButtonPress):
-            ctx.send(AnswerButton(callback_id=event.callback_id))
+            ctx.send(AnswerButton(chat_id=event.chat.id, callback_id=event.callback_id))
         return
     await ctx.services.people.seen(event.sender, ctx, private=chat.is_private)
     if isinstance(event, ButtonPress):
@@ -81,7 +81,7 @@ async def _press(event: ButtonPress, ctx: Context) -> None:
     handler = registry.BUTTONS.get(prefix)
     if handler is None:
         log.warning("button with unknown data", extra={"data": event.data[:64]})
-        ctx.send(AnswerButton(callback_id=event.callback_id,
+        ctx.send(AnswerButton(chat_id=event.chat.id, callback_id=event.callback_id,
                               text=ctx.texts_for(event.sender)("error.stale_button"),
                               alert=True))
         return

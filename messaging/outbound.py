@@ -115,7 +115,8 @@ class AnswerButton:
     callback_id: str
     text: str = ""
     alert: bool = False
-    # Answers are not chat messages and are not paced; this only groups them in the outbox.
+    # The chat the press came from: its platform's adapter answers it. Answers are not chat
+    # messages and no chat's pace holds them.
     chat_id: str = field(default="")
 
 

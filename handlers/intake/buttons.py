@@ -110,4 +110,5 @@ def _reroute(ticket: Ticket, actor: Actor, ctx: Context) -> None:
 
 
 def _answer(ctx: Context, press: ButtonPress, text: str, *, alert: bool = False) -> None:
-    ctx.send(AnswerButton(callback_id=press.callback_id, text=text[:200], alert=alert))
+    ctx.send(AnswerButton(chat_id=press.chat.id, callback_id=press.callback_id, text=text[:200],
+                          alert=alert))

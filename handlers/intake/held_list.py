@@ -140,4 +140,5 @@ def _clock(ctx: Context, row: PendingReportRow) -> str:
 
 
 def _answer(ctx: Context, press: ButtonPress, text: str, *, alert: bool = False) -> None:
-    ctx.send(AnswerButton(callback_id=press.callback_id, text=text[:200], alert=alert))
+    ctx.send(AnswerButton(chat_id=press.chat.id, callback_id=press.callback_id, text=text[:200],
+                          alert=alert))

@@ -40,7 +40,7 @@ async def on_ticket_button(press: ButtonPress, ctx: Context) -> None:
         # Lists offer every ticket they show; looking needs no particular message or status.
         await view.show(ctx, press, parsed.number,
                         reply_to=Target(press.chat.id, press.message_id))
-        ctx.send(AnswerButton(callback_id=press.callback_id))
+        ctx.send(AnswerButton(chat_id=press.chat.id, callback_id=press.callback_id))
         return
     if not await access.press_is_about(ctx, press, parsed.number):
         access.refuse_press(ctx, press, "other ticket")
@@ -53,7 +53,7 @@ async def on_ticket_button(press: ButtonPress, ctx: Context) -> None:
     if parsed.action == CANCEL:
         ctx.send(EditText(target=Target(press.chat.id, press.message_id),
                           text=texts("choices.cancelled")))
-        ctx.send(AnswerButton(callback_id=press.callback_id))
+        ctx.send(AnswerButton(chat_id=press.chat.id, callback_id=press.callback_id))
         return
     operation = _operation(parsed.action)
     if operation is None:
@@ -65,7 +65,7 @@ async def on_ticket_button(press: ButtonPress, ctx: Context) -> None:
         raise InvalidTransition(operation.value, ticket.status.value, ticket.number)
     if operation in choices.NEEDS_CHOICE and not parsed.argument:
         await choices.offer(ctx, press, ticket, operation)
-        ctx.send(AnswerButton(callback_id=press.callback_id))
+        ctx.send(AnswerButton(chat_id=press.chat.id, callback_id=press.callback_id))
         return
     request = _request(ctx, press, parsed, operation)
     if request is None:
@@ -75,7 +75,7 @@ async def on_ticket_button(press: ButtonPress, ctx: Context) -> None:
     if parsed.argument:
         # The choice message has served its purpose: it now says what was done.
         ctx.send(EditText(target=Target(press.chat.id, press.message_id), text=outcome.line))
-    ctx.send(AnswerButton(callback_id=press.callback_id,
+    ctx.send(AnswerButton(chat_id=press.chat.id, callback_id=press.callback_id,
                           text=outcome.line.splitlines()[0][:200]))
 
 
@@ -113,8 +113,8 @@ async def on_page_button(press: ButtonPress, ctx: Context) -> None:
         access.refuse_press(ctx, press, "unreadable")
         return
     if owner is not None and owner != press.sender.id:
-        ctx.send(AnswerButton(callback_id=press.callback_id, alert=True,
+        ctx.send(AnswerButton(chat_id=press.chat.id, callback_id=press.callback_id, alert=True,
                               text=ctx.texts_for(press.sender)("lists.not_yours")))
         return
     await lists.turn_page(ctx, press, kind, parsed.page)
-    ctx.send(AnswerButton(callback_id=press.callback_id))
+    ctx.send(AnswerButton(chat_id=press.chat.id, callback_id=press.callback_id))

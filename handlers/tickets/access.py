@@ -77,5 +77,5 @@ def refuse_press(ctx: Context, press: ButtonPress, why: str) -> None:
     """Refuse a stale or forged press with an alert, and leave a trace for the admins."""
     log.warning("button refused", extra={"why": why, "data": press.data[:64],
                                          "user_id": press.sender.id, "chat_id": press.chat.id})
-    ctx.send(AnswerButton(callback_id=press.callback_id,
+    ctx.send(AnswerButton(chat_id=press.chat.id, callback_id=press.callback_id,
                           text=ctx.texts_for(press.sender)("error.stale_button"), alert=True))

@@ -159,7 +159,7 @@ async def on_answer(press: ButtonPress, ctx: Context) -> None:
         access.refuse_press(ctx, press, "stale")
         return
     answer = await apply_answer(ctx, press.sender, ticket, parsed)
-    ctx.send(AnswerButton(callback_id=press.callback_id, text=answer))
+    ctx.send(AnswerButton(chat_id=press.chat.id, callback_id=press.callback_id, text=answer))
 
 
 def waits_for(ticket: Ticket, choice: str) -> bool:
