@@ -19,7 +19,7 @@ from messaging.outbound import SendText
 from storage.models import OutboxRow
 from tests.unit.test_platforms import FakeAdapter, FixedPace
 
-GROUP, PERSON = -1001000000001, 3001
+GROUP, PERSON = "telegram:-1001000000001", "telegram:3001"
 
 
 class Recorded(Telemetry):

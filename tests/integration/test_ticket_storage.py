@@ -135,7 +135,7 @@ async def test_before_commit_hooks_run_inside_the_transaction(uows, clock):
             ticket = await uow.tickets.get(1)
             assert ticket is not None
             seen.append(len(ticket.new_events))
-            uow.outbox.add(SendText(chat_id=-100, text="hook"), clock.now())
+            uow.outbox.add(SendText(chat_id="telegram:-100", text="hook"), clock.now())
 
         uow.before_commit(tell)
         ticket = await uow.tickets.get(1, for_update=True)

@@ -23,11 +23,11 @@ from messaging.port import PermanentFailure, TransientFailure
 class FakeMessenger:
     calls: list[tuple[str, Any]] = field(default_factory=list)
 
-    async def send_text(self, message: SendText, reply_to_id: int | None) -> int:
+    async def send_text(self, message: SendText, reply_to_id: str | None) -> str:
         self.calls.append(("send_text", message.chat_id))
-        return len(self.calls)
+        return str(len(self.calls))
 
-    async def edit_text(self, message: EditText, message_id: int) -> None:
+    async def edit_text(self, message: EditText, message_id: str) -> None:
         self.calls.append(("edit_text", message_id))
 
     async def answer_button(self, message: AnswerButton) -> None:

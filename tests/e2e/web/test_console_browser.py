@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 
+from domain.identity import account
 from handlers.web.tokens import digest, new_token
 from tests.e2e.harness import GROUP, RIDER, ROADS_STAFF, Harness, jpeg
 from tests.e2e.sandbox.conftest import CHROMIUM, CHROMIUM_ARGS, _no_browser
@@ -106,7 +107,7 @@ async def link_for(liaison: Harness, person: int) -> str:
     assert liaison.app is not None
     now = liaison.clock.now()
     async with liaison.app.uows() as uow:
-        await uow.web.add_link(digest(token), person, name="小李", language="zh",
+        await uow.web.add_link(digest(token), account(person), name="小李", language="zh",
                                next_path="", now=now, expires_at=now + timedelta(minutes=10))
         await uow.commit()
     return f"{liaison.settings.web.link_base}/web/signin/{token}"
