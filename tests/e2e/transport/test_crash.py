@@ -24,7 +24,10 @@ from storage.uow import UnitOfWorkFactory
 from tests.e2e.harness import FAST_SERVER, GROUP, OTHER_GROUP, PEOPLE, TOKEN
 from tests.e2e.transport.bot_process import BotProcess, bot_environment
 
-REPORTS = 600
+# Six kills land among 300 reports from 20 riders: every kill still falls mid-burst with sends,
+# claims and filings in flight, which is what the test is about; the contract suite adds a
+# smaller crash on every platform.
+REPORTS = 300
 KILLS = 6
 RIDERS = range(4000, 4020)
 DEPARTMENT_CHATS = (-1002000000001, -1002000000002, -1002000000003, -1002000000004,
