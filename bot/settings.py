@@ -101,6 +101,53 @@ class TelegramSection(_Section):
         return self
 
 
+class WeComLimits(_Section):
+    """The pace kept in WeCom chats; the defaults are WeCom's published limits (see
+    docs/platforms/wecom.md): the smart bot's active sends per conversation, and the group
+    robot's messages per minute."""
+
+    chat_per_minute: int = Field(30, ge=1)
+    chat_per_hour: int = Field(1000, ge=1)
+    robot_per_minute: int = Field(20, ge=1)
+    # Over all WeCom conversations together (the connection's own lane).
+    global_per_second: float = Field(20, gt=0)
+
+
+class WeComSection(_Section):
+    """The WeCom smart bot (智能机器人) over its long connection, and the group robots.
+
+    Configured when it has a bot id and secret (the smart bot), or when a department names a
+    group robot key (send-only groups need no smart bot)."""
+
+    bot_id: str | None = None
+    # The long connection's secret; LIAISON_WECOM__SECRET keeps it out of the file.
+    secret: SecretStr | None = None
+    # The name members @ in groups; stripped from the front of their commands.
+    bot_name: str = "联络机器人"
+    ws_url: str = "wss://openws.work.weixin.qq.com"
+    # Where the group robot webhooks are posted (…/cgi-bin/webhook/send?key=).
+    robot_base_url: str = "https://qyapi.weixin.qq.com"
+    heartbeat_s: float = Field(30, gt=0, le=300)
+    request_timeout_s: float = Field(10, gt=0, le=120)
+    limits: WeComLimits = WeComLimits()
+
+    @property
+    def configured(self) -> bool:
+        """For `config check`: the smart bot is set up (group robots are per department)."""
+        return self.smart_bot
+
+    @property
+    def smart_bot(self) -> bool:
+        return bool(self.bot_id) and self.secret is not None and bool(
+            self.secret.get_secret_value())
+
+    @model_validator(mode="after")
+    def _both_or_neither(self) -> WeComSection:
+        if bool(self.bot_id) != (self.secret is not None):
+            raise ValueError("secret: bot_id and secret go together")
+        return self
+
+
 class DatabaseSection(_Section):
     url: str = "sqlite+aiosqlite:///liaison.db"
     # PostgreSQL only: connections each worker process keeps, and may add when busy.
@@ -257,6 +304,9 @@ class DepartmentEntry(_Section):
     supervisors: list[PersonRef] = []
     categories: list[str] = []
     area: Path | None = None
+    # A WeCom group robot's key: the department's group gets the bot's messages through
+    # that robot (send-only; staff act through ticket page links) instead of the smart bot.
+    wecom_webhook_key: SecretStr | None = None
 
     @property
     def members(self) -> frozenset[str]:
@@ -343,6 +393,7 @@ class Settings(BaseSettings):
 
     bot: BotSection = BotSection()
     telegram: TelegramSection = TelegramSection()
+    wecom: WeComSection = WeComSection()
     database: DatabaseSection = DatabaseSection()
     media: MediaSection = MediaSection()
     intake: IntakeSection = IntakeSection()
@@ -393,6 +444,11 @@ class Settings(BaseSettings):
                     raise ValueError(
                         f"departments[{index}].categories: unknown category {category!r}"
                     )
+        for index, department in enumerate(self.departments):
+            if department.wecom_webhook_key is not None and not str(
+                    department.chat_id or "").startswith("wecom:"):
+                raise ValueError(f"departments[{index}].chat_id: a group robot posts to a "
+                                 f"WeCom group; write chat_id = \"wecom:<chatid>\"")
         fallback = self.routing.fallback_department
         if fallback and fallback not in {d.id for d in self.departments}:
             raise ValueError(f"routing.fallback_department: unknown department {fallback!r}")
@@ -429,6 +485,12 @@ class Settings(BaseSettings):
         if department.area.is_absolute() or self.source is None:
             return department.area
         return self.source.parent / department.area
+
+    @property
+    def has_wecom(self) -> bool:
+        """The smart bot, or at least one department's group robot, is configured."""
+        return self.wecom.smart_bot or any(
+            d.wecom_webhook_key is not None for d in self.departments)
 
     @property
     def has_token(self) -> bool:

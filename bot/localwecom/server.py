@@ -136,6 +136,9 @@ class LocalWeCom:
         self._chats: dict[str, Chat] = {}
         self._robots: dict[str, list[Posted]] = {}
         self._media: dict[str, tuple[bytes, str]] = {}
+        # Uploads in progress (upload_id → parts) and finished ones (media_id → bytes).
+        self._uploads: dict[str, dict[str, Any]] = {}
+        self.uploaded: dict[str, bytes] = {}
         self._faults: dict[str, list[_Fault]] = {}
         self._answer_delay_s = 0.0
         self._ignore_pings = False
@@ -252,6 +255,8 @@ class LocalWeCom:
         body = request.body if isinstance(request.body, dict) else {}
         if request.cmd == frames.SEND:
             await self._send(ws, request.req_id, body)
+        elif request.cmd in (frames.UPLOAD_INIT, frames.UPLOAD_CHUNK, frames.UPLOAD_FINISH):
+            await self._upload(ws, request, body)
         elif request.cmd in (frames.RESPOND, frames.RESPOND_UPDATE):
             await self._reply(ws, request, body)
         else:
@@ -292,6 +297,9 @@ class LocalWeCom:
         if msgtype == "markdown" and not str(_part(body, "markdown").get("content", "")):
             await self._answer(ws, req_id, ERR_BAD_REQUEST, "empty markdown")
             return
+        if msgtype == "image" and str(_part(body, "image").get("media_id")) not in self.uploaded:
+            await self._answer(ws, req_id, ERR_BAD_REQUEST, "image.media_id unknown")
+            return
         if not self._chat_minute.try_take(chatid):
             self.rate_limited += 1
             await self._answer(ws, req_id, ERR_RATE, "api freq out of limit")
@@ -302,6 +310,47 @@ class LocalWeCom:
             return
         self._post("send", chatid, {k: v for k, v in body.items() if k != "chatid"}, req_id)
         await self._answer(ws, req_id)
+
+    async def _upload(self, ws: web.WebSocketResponse, request: Request,
+                      body: dict[str, Any]) -> None:
+        """The three steps of a temporary media upload, checked as strictly as we can."""
+        rid = request.req_id
+        if request.cmd == frames.UPLOAD_INIT:
+            chunks = body.get("total_chunks")
+            if (not isinstance(chunks, int) or not 1 <= chunks <= frames.UPLOAD_MAX_CHUNKS
+                    or body.get("type") not in ("image", "file", "voice", "video")):
+                await self._answer(ws, rid, ERR_BAD_REQUEST, "bad upload init")
+                return
+            upload_id = secrets.token_hex(8)
+            self._uploads[upload_id] = {"init": body, "parts": {}}
+            await ws.send_str(frames.answer(rid, body={"upload_id": upload_id}))
+            return
+        upload = self._uploads.get(str(body.get("upload_id")))
+        if upload is None:
+            await self._answer(ws, rid, ERR_BAD_REQUEST, "unknown upload_id")
+            return
+        if request.cmd == frames.UPLOAD_CHUNK:
+            try:
+                part = base64.b64decode(str(body.get("base64_data", "")), validate=True)
+            except (binascii.Error, ValueError):
+                await self._answer(ws, rid, ERR_BAD_REQUEST, "base64_data invalid")
+                return
+            if len(part) > frames.UPLOAD_CHUNK_BYTES:
+                await self._answer(ws, rid, ERR_BAD_REQUEST, "chunk over 512 KiB")
+                return
+            upload["parts"][int(body.get("chunk_index", -1))] = part
+            await self._answer(ws, rid)
+            return
+        init, parts = upload["init"], upload["parts"]
+        data = b"".join(parts[i] for i in sorted(parts))
+        if (sorted(parts) != list(range(init["total_chunks"])) or len(data) != init.get(
+                "total_size") or hashlib.md5(data).hexdigest() != init.get("md5")):
+            await self._answer(ws, rid, ERR_BAD_REQUEST, "upload incomplete or damaged")
+            return
+        del self._uploads[str(body.get("upload_id"))]
+        media_id = "media-" + secrets.token_hex(8)
+        self.uploaded[media_id] = data
+        await ws.send_str(frames.answer(rid, body={"media_id": media_id}))
 
     async def _reply(self, ws: web.WebSocketResponse, request: Request,
                      body: dict[str, Any]) -> None:

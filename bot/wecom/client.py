@@ -434,6 +434,37 @@ class WeComClient:
     async def send_card(self, chatid: str, card: dict[str, Any]) -> Answer:
         return await self.send(chatid, frames.card_body(card))
 
+    async def upload_media(self, data: bytes, kind: str = "image",
+                           filename: str = "photo.jpg") -> str:
+        """Upload temporary media over the connection; its media_id (valid three days)."""
+        size = frames.UPLOAD_CHUNK_BYTES
+        parts = [data[i:i + size] for i in range(0, len(data), size)] or [b""]
+        if not data or len(parts) > frames.UPLOAD_MAX_CHUNKS:
+            raise PermanentFailure(f"media of {len(data)} bytes cannot be uploaded")
+        started = raise_for(await self._request(
+            frames.UPLOAD_INIT, lambda rid: frames.upload_init(rid, kind, filename, data)),
+            self._pace)
+        upload_id = str((started.body or {}).get("upload_id") or "")
+        if not upload_id:
+            raise TransientFailure("wecom upload init answered no upload_id")
+        for index, part in enumerate(parts):
+            raise_for(await self._request(
+                frames.UPLOAD_CHUNK,
+                lambda rid, i=index, p=part: frames.upload_chunk(rid, upload_id, i, p)),
+                self._pace)
+        finished = raise_for(await self._request(
+            frames.UPLOAD_FINISH, lambda rid: frames.upload_finish(rid, upload_id)), self._pace)
+        media_id = str((finished.body or {}).get("media_id") or "")
+        if not media_id:
+            raise TransientFailure("wecom upload finish answered no media_id")
+        return media_id
+
+    async def send_image(self, chatid: str, data: bytes) -> Answer:
+        """Upload an image and send it to the conversation (two messages' worth of time:
+        the upload is not a message, the send is)."""
+        media_id = await self.upload_media(data)
+        return await self.send(chatid, frames.image_body(media_id))
+
     async def respond(self, req_id: str, body: dict[str, Any]) -> Answer:
         """A reply to a message callback, with that callback's req_id."""
         answer = await self._request(frames.RESPOND, lambda rid: frames.respond(rid, body),

@@ -12,6 +12,8 @@ of a kind we do not know becomes `Malformed` or `Unknown`, which the client logs
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import secrets
 from dataclasses import dataclass, field
@@ -25,8 +27,19 @@ RESPOND = "aibot_respond_msg"
 RESPOND_WELCOME = "aibot_respond_welcome_msg"
 RESPOND_UPDATE = "aibot_respond_update_msg"
 SEND = "aibot_send_msg"
+# Temporary media (an image to send) goes up over the same connection in three steps: init
+# (type, filename, total_size, total_chunks, md5) → upload_id; chunks (upload_id,
+# chunk_index from 0, base64_data, ≤ 512 KiB each, ≤ 100 of them); finish (upload_id) →
+# media_id, which an aibot_send_msg of msgtype image then names (official SDKs' protocol
+# tables; docs/platforms/wecom.md).
+UPLOAD_INIT = "aibot_upload_media_init"
+UPLOAD_CHUNK = "aibot_upload_media_chunk"
+UPLOAD_FINISH = "aibot_upload_media_finish"
+UPLOAD_CHUNK_BYTES = 512 * 1024
+UPLOAD_MAX_CHUNKS = 100
 
-BOT_COMMANDS = frozenset({SUBSCRIBE, PING, RESPOND, RESPOND_WELCOME, RESPOND_UPDATE, SEND})
+BOT_COMMANDS = frozenset({SUBSCRIBE, PING, RESPOND, RESPOND_WELCOME, RESPOND_UPDATE, SEND,
+                          UPLOAD_INIT, UPLOAD_CHUNK, UPLOAD_FINISH})
 
 # Event types (event.eventtype) of aibot_event_callback.
 ENTER_CHAT = "enter_chat"
@@ -337,6 +350,26 @@ def update_card(req_id: str, card: JSON, userids: list[str] | None = None) -> st
 def send(req_id: str, chatid: str, body: JSON) -> str:
     """An active send (主动推送) to a group chatid or a user's userid."""
     return encode(SEND, req_id, {"chatid": chatid, **body})
+
+
+def upload_init(req_id: str, kind: str, filename: str, data: bytes) -> str:
+    chunks = max(1, -(-len(data) // UPLOAD_CHUNK_BYTES))
+    return encode(UPLOAD_INIT, req_id, {"type": kind, "filename": filename,
+                                        "total_size": len(data), "total_chunks": chunks,
+                                        "md5": hashlib.md5(data).hexdigest()})
+
+
+def upload_chunk(req_id: str, upload_id: str, index: int, part: bytes) -> str:
+    return encode(UPLOAD_CHUNK, req_id, {"upload_id": upload_id, "chunk_index": index,
+                                         "base64_data": base64.b64encode(part).decode("ascii")})
+
+
+def upload_finish(req_id: str, upload_id: str) -> str:
+    return encode(UPLOAD_FINISH, req_id, {"upload_id": upload_id})
+
+
+def image_body(media_id: str) -> JSON:
+    return {"msgtype": "image", "image": {"media_id": media_id}}
 
 
 def answer(req_id: str, errcode: int = 0, errmsg: str = "ok", body: Any = None) -> str:

@@ -1,0 +1,53 @@
+"""WeCom's per-conversation send limits, counted where the messages leave.
+
+The outbox paces one outbox row at a time, but one row may become several WeCom messages (the
+photo, the card, the line that @-mentions people). Before a row's first message goes, the
+messenger takes room for all of them here; when there is not enough, the row waits
+(`RetryLater`) with nothing sent, so a row is never half delivered by our own limit.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from messaging.port import RetryLater
+
+
+@dataclass(frozen=True)
+class Window:
+    limit: int
+    seconds: float
+
+
+class Budget:
+    """At most `limit` messages in any `seconds`, for each of the windows, per conversation."""
+
+    def __init__(self, windows: tuple[Window, ...],
+                 now: Callable[[], float] = time.monotonic) -> None:
+        self.windows = windows
+        self._now = now
+        self._sent: dict[str, deque[float]] = {}
+
+    def take(self, chat: str, count: int) -> None:
+        """Count `count` messages to `chat`, or raise RetryLater with none counted."""
+        now = self._now()
+        sent = self._sent.setdefault(chat, deque())
+        longest = max(w.seconds for w in self.windows)
+        while sent and sent[0] <= now - longest:
+            sent.popleft()
+        wait = 0.0
+        for window in self.windows:
+            recent = [t for t in sent if t > now - window.seconds]
+            if len(recent) + count > window.limit:
+                # The oldest messages that must leave the window before these fit.
+                surplus = len(recent) + count - window.limit
+                if surplus > len(recent):
+                    wait = max(wait, window.seconds)
+                else:
+                    wait = max(wait, recent[surplus - 1] + window.seconds - now)
+        if wait > 0:
+            raise RetryLater(round(wait + 0.05, 2), f"wecom budget of {chat} is spent")
+        sent.extend([now] * count)

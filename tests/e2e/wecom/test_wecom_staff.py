@@ -1,0 +1,69 @@
+"""The road crew works its tickets in a WeCom group: the announcement card and its photo,
+受理 by button, `@联络机器人 解决 N` with the after photo, forged presses, outsiders."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from domain.status import Status
+from tests.e2e.harness import RIDER, jpeg
+
+from .harness import STRANGER, ZHANG, WeComHarness, button_key
+
+
+@pytest.fixture
+async def crew(database_url, tmp_path, clock) -> AsyncIterator[WeComHarness]:
+    harness = WeComHarness(database_url, tmp_path, clock)
+    await harness.start()
+    try:
+        yield harness
+    finally:
+        await harness.stop()
+
+
+async def test_announcement_card_then_ack_by_button_and_resolve_with_photo(crew):
+    await crew.report(RIDER, caption="路面鼓包")
+    card = crew.card_about(1)
+    labels = [b["text"] for b in card["button_list"]]
+    # Six buttons at most on a card: 受理 and 转办 (转派) first.
+    assert len(labels) <= 6 and "受理" in labels[0] and "转" in labels[1], labels
+    images = [p for p in crew.posts() if p.msgtype == "image"]
+    assert images, "the rider's photo is shown before the card"
+    assert crew.wecom.uploaded[images[0].body["image"]["media_id"]][:3] == b"\xff\xd8\xff"
+
+    await crew.press(ZHANG, card["task_id"], button_key(card, "受理"))
+    assert (await crew.ticket(1)).status is Status.ACKNOWLEDGED
+
+    await crew.say(ZHANG, "解决 1 已修复", image=jpeg((10, 200, 10)))
+    ticket = await crew.ticket(1)
+    assert ticket.status is Status.RESOLVED
+    async with crew.app.uows(read_only=True) as uow:
+        photos = await uow.tickets.photos(ticket) if hasattr(uow.tickets, "photos") else None
+    if photos is not None:
+        assert any(p.kind == "after" for p in photos)
+
+
+async def test_forged_card_event_is_refused_and_changes_nothing(crew):
+    await crew.report(RIDER, caption="路面鼓包")
+    card = crew.card_about(1)
+    before = len(crew.posts())
+    # A real card, with a key no button of ours carries.
+    await crew.press(ZHANG, card["task_id"], "t:1:ack:resolved-by-hand")
+    assert (await crew.ticket(1)).status is Status.ASSIGNED
+    # A key that claims another ticket's card.
+    await crew.report(RIDER, caption="又一个坑", where=(39.9150, 116.4650))
+    other = crew.card_about(2)
+    await crew.press(ZHANG, card["task_id"], button_key(other, "受理"))
+    assert (await crew.ticket(2)).status is Status.ASSIGNED
+    assert len(crew.posts()) > before
+
+
+async def test_a_member_who_is_not_staff_is_refused_politely(crew):
+    await crew.report(RIDER, caption="路面鼓包")
+    await crew.say(STRANGER, "解决 1 已修复")
+    assert (await crew.ticket(1)).status is Status.ASSIGNED
+    last = crew.texts()[-1]
+    assert last and "Traceback" not in last
+    assert "1" in last or "权限" in last or "无权" in last or "不能" in last
