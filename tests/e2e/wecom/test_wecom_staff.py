@@ -40,9 +40,8 @@ async def test_announcement_card_then_ack_by_button_and_resolve_with_photo(crew)
     ticket = await crew.ticket(1)
     assert ticket.status is Status.RESOLVED
     async with crew.app.uows(read_only=True) as uow:
-        photos = await uow.tickets.photos(ticket) if hasattr(uow.tickets, "photos") else None
-    if photos is not None:
-        assert any(p.kind == "after" for p in photos)
+        photos = await uow.tickets.photos(ticket)
+    assert [p.kind for p in photos].count("after") == 1, "the image is the after photo"
 
 
 async def test_forged_card_event_is_refused_and_changes_nothing(crew):
