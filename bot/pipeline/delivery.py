@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from domain.identity import is_address, platform_of
 from handlers.media import MEDIA_PREFIX, MediaStore
 from messaging.outbound import (
     AnswerButton,
@@ -64,7 +66,10 @@ class Job:
         self.probe_ids = [k for k in range(floor + 1, top + 1) if k not in known][:MAX_PROBES]
 
 
-async def deliver_once(port: MessengerPort, media: MediaStore, job: Job) -> str | None:
+async def deliver_once(port: MessengerPort, media: MediaStore, job: Job,
+                       files: Callable[[str], Awaitable[bytes]] | None = None) -> str | None:
+    """`files` fetches a file another platform gave (a WeCom member's photo shown to a
+    Telegram group): a platform cannot send another's file reference, only its bytes."""
     message = job.message
     match message:
         case SendText():
@@ -75,6 +80,9 @@ async def deliver_once(port: MessengerPort, media: MediaStore, job: Job) -> str 
                 data = media.get(message.photo.removeprefix(MEDIA_PREFIX))
                 if data is None:
                     raise PermanentFailure("the stored photo is missing")
+            elif (files is not None and is_address(message.photo)
+                  and platform_of(message.photo) != job.platform):
+                data = await files(message.photo)
             return await port.send_photo(message, job.reply_to_id, data)
         case SendDocument():
             data = await asyncio.to_thread(Path(message.path).read_bytes)

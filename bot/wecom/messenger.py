@@ -210,8 +210,7 @@ class WeComMessenger:
             self._parts.put(key + "#id", message_id)
         if "mention" in parts:
             await client.send_markdown(native, self.texts(
-                "wecom.mention_line", mentions=markdown_mentions(mentioned),
-                ticket=f"#{ticket:04d}" if ticket else "").strip())
+                "wecom.mention_line", mentions=markdown_mentions(mentioned)))
             sent.add("mention")
         self._parts.pop(key, None)
         self._parts.pop(key + "#id", None)

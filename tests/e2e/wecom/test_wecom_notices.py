@@ -21,7 +21,9 @@ async def test_escalation_mentions_the_b_post_by_userid(database_url, tmp_path, 
         await crew.later(timedelta(minutes=31))
         mentions = [p for p in crew.posts() if p.msgtype == "markdown" and f"<@{LI}>" in p.text]
         assert mentions, crew.texts()
-        assert "#0001" in mentions[-1].text
+        # The line follows the escalation's card, which names the ticket and the B post.
+        index = crew.posts().index(mentions[-1])
+        assert "#0001" in crew.texts()[index - 1] and "李师傅" in crew.texts()[index - 1]
     finally:
         await crew.stop()
 
