@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from domain.identity import is_address, platform_of
+from domain.identity import TELEGRAM, is_address, platform_of
 from handlers.media import MEDIA_PREFIX, MediaStore
 from messaging.outbound import (
     AnswerButton,
@@ -80,8 +80,7 @@ async def deliver_once(port: MessengerPort, media: MediaStore, job: Job,
                 data = media.get(message.photo.removeprefix(MEDIA_PREFIX))
                 if data is None:
                     raise PermanentFailure("the stored photo is missing")
-            elif (files is not None and is_address(message.photo)
-                  and platform_of(message.photo) != job.platform):
+            elif files is not None and _platform_of_file(message.photo) != job.platform:
                 data = await files(message.photo)
             return await port.send_photo(message, job.reply_to_id, data)
         case SendDocument():
@@ -103,3 +102,9 @@ async def deliver_once(port: MessengerPort, media: MediaStore, job: Job,
             await port.answer_button(message)
             return None
     raise PermanentFailure(f"unknown outgoing message {message!r}")
+
+
+def _platform_of_file(ref: str) -> str:
+    """An address-like file reference names its platform; a bare one is Telegram's file_id
+    (as `bot.platforms.Platforms.download` reads them)."""
+    return platform_of(ref) if is_address(ref) else TELEGRAM
