@@ -45,9 +45,10 @@ def dedup_key(callback: Callback) -> str:
     return f"wecom:{callback.msgid}" if callback.msgid else f"wecom:r:{callback.req_id}"
 
 
-def conversation(callback: Callback) -> str:
+def conversation(callback: Callback) -> str | None:
     """The address of where the callback happened: the group, else the person's own chat."""
-    return address(WECOM, callback.chatid or callback.userid)
+    native = (callback.chatid or callback.userid).strip()
+    return address(WECOM, native) if native else None
 
 
 def incoming(callback: Callback, received: datetime) -> IncomingUpdate:
@@ -86,6 +87,9 @@ def to_event(update_id: int, payload: dict[str, Any], *, bot_names: tuple[str, .
     """The neutral event for a stored callback, or None for events the bot does not act on."""
     decoded = stored_callback(payload)
     received = _when(payload.get("received"))
+    if isinstance(decoded, MessageCallback | CardEvent) and not (
+            decoded.chatid.strip() or decoded.userid.strip()):
+        return None  # nobody to answer: nothing the core could do with it
     if isinstance(decoded, MessageCallback):
         return _message(update_id, decoded, received, bot_names, names)
     if isinstance(decoded, CardEvent):
@@ -127,13 +131,13 @@ def command_of(text: str) -> Command | None:
 
 
 def _chat(chatid: str, userid: str, chattype: str) -> Chat:
-    if chattype == "group" and chatid:
+    if chattype == "group" and chatid.strip():
         return Chat(id=address(WECOM, chatid), kind="group")
-    return Chat(id=address(WECOM, chatid or userid), kind="private")
+    return Chat(id=address(WECOM, chatid.strip() or userid), kind="private")
 
 
 def _person(userid: str, names: dict[str, str]) -> Person:
-    person = address(WECOM, userid or "unknown")
+    person = address(WECOM, userid.strip() or "unknown")
     return Person(id=person, first_name=names.get(person, userid), username=userid)
 
 
