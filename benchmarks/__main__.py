@@ -15,7 +15,7 @@ import time
 from benchmarks import cache
 from benchmarks.table import Row, render
 
-SUITES = ("transport", "intake", "digest", "stations", "web", "wechat_callback")
+SUITES = ("transport", "intake", "digest", "stations", "web", "wechat_callback", "wecom_staff")
 
 
 def main(argv: list[str] | None = None) -> int:
