@@ -31,7 +31,8 @@ async def test_escalation_mentions_the_b_post_by_userid(database_url, tmp_path, 
 async def test_group_robot_keeps_twenty_a_minute_by_merging(database_url, tmp_path, clock):
     crew = WeComHarness(database_url, tmp_path, clock, robot=True,
                         wecom_limits={"robot_per_minute": 20},
-                        server_options={"robot_per_minute": 20})
+                        server_options={"robot_per_minute": 20},
+                        web={"listen": "127.0.0.1:0", "base_url": "http://liaison.test"})
     reports = 30
     await crew.start()
     try:
@@ -48,5 +49,10 @@ async def test_group_robot_keeps_twenty_a_minute_by_merging(database_url, tmp_pa
         missing = [n for n in range(1, reports + 1) if f"#{n:04d}" not in said]
         assert not missing, f"tickets never announced: {missing}"
         assert len(posted) < reports, "a burst is merged, not queued for minutes"
+        # No buttons on a robot: staff act on the ticket's page; the crew is @-mentioned.
+        first = next(p.body["text"] for p in posted if "#0001" in p.body.get("text", {}).get(
+            "content", ""))
+        assert "http://liaison.test/web/tickets/1" in first["content"]
+        assert first.get("mentioned_list") == ["zhangsan"]
     finally:
         await crew.stop()
