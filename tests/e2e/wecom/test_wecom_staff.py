@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import pytest
 
@@ -70,3 +71,15 @@ async def test_a_member_who_is_not_staff_is_refused_politely(crew):
     assert (await crew.ticket(1)).status is Status.ASSIGNED
     # The catalog's refusal, in the group where they asked; no trace of an error.
     assert crew.texts()[-1].startswith("你没有权限对 #0001"), crew.texts()[-1]
+
+
+
+async def test_the_morning_digest_reaches_the_group_with_its_chart(crew):
+    await crew.report(RIDER, caption="路面鼓包")
+    before = len(crew.posts())
+    # From 12:00 to the next morning's 08:30 digest.
+    await crew.later(timedelta(hours=20, minutes=31))
+    after = crew.posts()[before:]
+    images = [p for p in after if p.msgtype == "image"]
+    assert images, [p.text for p in after]
+    assert crew.wecom.uploaded[images[0].body["image"]["media_id"]][:8] == b"\x89PNG\r\n\x1a\n"
