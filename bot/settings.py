@@ -254,6 +254,9 @@ class SandboxSection(_Section):
     api_listen: str = "127.0.0.1:0"
     # Where the sandbox keeps its database and photos between runs (`--fresh` starts over).
     data_dir: Path = Path("liaison-sandbox")
+    # The first department works in a WeCom group on a local WeCom server, shown at
+    # /sandbox/wecom on the page.
+    wecom: bool = False
 
     @field_validator("listen", "api_listen")
     @classmethod

@@ -23,10 +23,13 @@ from sqlalchemy.engine import make_url
 
 from bot.app import App
 from bot.localapi import FloodLimits, LocalBotApi
+from bot.localwecom import LocalWeCom
 from bot.sandbox.cast import Cast
 from bot.sandbox.continuity import IdsInUse, ids_in_use
 from bot.sandbox.scene import greet, populate
 from bot.sandbox.web import build_page_app, start_site
+from bot.sandbox.wecom_view import BOT_ID, SECRET, Crew, crew_on_wecom
+from bot.sandbox.wecom_view import add_routes as add_wecom_routes
 from bot.settings import RateLimits, Settings, split_listen
 from domain.clock import Clock, FakeClock
 
@@ -64,6 +67,9 @@ class Sandbox:
         self.server: LocalBotApi | None = None
         self.app: App | None = None
         self.page_runner: web.AppRunner | None = None
+        # The WeCom view ([sandbox] wecom): its local server and the group's members.
+        self.wecom: LocalWeCom | None = None
+        self.crew: Crew | None = None
         self.page_url: str | None = None
 
     async def start(self) -> Sandbox:
@@ -80,12 +86,18 @@ class Sandbox:
         await self.server.start()
         populate(self.server, self.cast, self.base_settings.bot.language)
         self.settings = self._bot_settings(self.server.base_url, database_url, media_dir)
+        if self.base_settings.sandbox.wecom:
+            self.wecom = LocalWeCom(BOT_ID, SECRET)
+            await self.wecom.start()
+            self.settings, self.crew = crew_on_wecom(self.settings, self.wecom)
         self.app = App(self.settings, clock=self.clock)
         await self.app.start()
         await greet(self.server, self.cast)
         await self.settle()
         if self.with_page:
             page = build_page_app(self.server, self.cast, self.settings)
+            if self.wecom is not None and self.crew is not None:
+                add_wecom_routes(page, self.wecom, self.crew)
             self.page_runner, self.page_url = await start_site(page, self.listen,
                                                                self.listen_fallback)
         return self
@@ -141,6 +153,9 @@ class Sandbox:
             await app.stop()
         if server is not None:
             await server.stop()
+        if self.wecom is not None:
+            await self.wecom.stop()
+            self.wecom = None
         if workdir is not None:
             shutil.rmtree(workdir, ignore_errors=True)
 

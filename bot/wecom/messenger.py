@@ -146,7 +146,10 @@ class WeComMessenger:
         card = self.cards.get(pressed.task_id)
         if not isinstance(card, dict) or not client.card_update_open(message.callback_id):
             return
-        updated = cards.status_card(card, render._trim(message.text, render.SUBTITLE_MAX),
+        # The details stay on the card; the answer (its new status) goes beneath them.
+        lines = "\n".join(part for part in (str(card.get("sub_title_text") or ""),
+                                            message.text) if part)
+        updated = cards.status_card(card, render.trim(lines, render.SUBTITLE_MAX),
                                     buttons=render.buttons_kept(card))
         try:
             await client.update_card(message.callback_id, updated)

@@ -19,7 +19,7 @@ SUBTITLE_MAX = 1200
 FIRST_ACTIONS = ("acknowledge", "transfer", "view")
 
 
-def _trim(text: str, limit: int) -> str:
+def trim(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -37,7 +37,7 @@ def card_of(text: str, buttons: Keyboard, task_id: str) -> dict[str, object] | N
     head, _, rest = text.strip().partition("\n")
     card: dict[str, object] = {
         "card_type": "button_interaction",
-        "main_title": {"title": _trim(head or "-", cards.TITLE_MAX)},
+        "main_title": {"title": trim(head or "-", cards.TITLE_MAX)},
         "task_id": task_id,
         "button_list": [CardButton(b.text, key=b.data or "-").to_json()
                         for b in pressable[: cards.BUTTONS_MAX]],
@@ -47,7 +47,7 @@ def card_of(text: str, buttons: Keyboard, task_id: str) -> dict[str, object] | N
     lines = [rest.strip()] if rest.strip() else []
     lines += [f"{b.text}: {b.url}" for b in links[1:]]
     if lines:
-        card["sub_title_text"] = _trim("\n".join(lines), SUBTITLE_MAX)
+        card["sub_title_text"] = trim("\n".join(lines), SUBTITLE_MAX)
     if links:
         card["card_action"] = {"type": 1, "url": links[0].url}
     cards.validate(card)

@@ -117,8 +117,10 @@ class WeComDriver(TelegramDriver):
         req_id = await self.crew.press(userid, task_id, key)
         for post in self.crew.posts(ROADS)[before:]:
             if post.kind == "card_update" and post.req_id == req_id:
+                # The answer is the last line under the card's details.
                 card = post.body.get("template_card", {})
-                return Answer(text=str(card.get("sub_title_text", "")), refused=False)
+                return Answer(text=str(card.get("sub_title_text", "")).split("\n")[-1],
+                              refused=False)
             mention = f"<@{userid}> "
             if post.kind == "send" and post.msgtype == "markdown" and post.text.startswith(
                     mention):

@@ -41,6 +41,7 @@ async def test_announcement_card_then_ack_by_button_and_resolve_with_photo(crew)
     assert update.req_id == req_id
     replaced = update.body["template_card"]
     assert replaced["task_id"] == card["task_id"] and "已受理" in replaced["sub_title_text"]
+    assert card["sub_title_text"] in replaced["sub_title_text"], "the details stay"
 
     await crew.say(ZHANG, "解决 1 已修复", image=jpeg((10, 200, 10)))
     ticket = await crew.ticket(1)
