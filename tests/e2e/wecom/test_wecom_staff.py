@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from domain.status import Status
-from tests.e2e.harness import RIDER, jpeg
+from tests.e2e.harness import RIDER, SANITATION_CHAT, jpeg
 
 from .harness import STRANGER, ZHANG, WeComHarness, button_key
 
@@ -84,3 +84,22 @@ async def test_the_morning_digest_reaches_the_group_with_its_chart(crew):
     images = [p for p in after if p.msgtype == "image"]
     assert images, [p.text for p in after]
     assert crew.wecom.uploaded[images[0].body["image"]["media_id"]][:8] == b"\x89PNG\r\n\x1a\n"
+
+
+async def test_a_ticket_transferred_from_wecom_reaches_the_telegram_department(crew):
+    await crew.report(RIDER, caption="路面鼓包")
+    await crew.say(ZHANG, "转派 1 环卫所")
+    ticket = await crew.ticket(1)
+    assert ticket.department_id == "sanitation"
+    assert any("#0001" in text for text in crew.bot_texts(SANITATION_CHAT)), \
+        "the Telegram department's chat gets the ticket"
+
+
+async def test_a_one_to_one_chat_with_the_bot_is_answered_there(crew):
+    await crew.report(RIDER, caption="路面鼓包")
+    msgid = "single-1"
+    await crew.wecom.say("", ZHANG, "待办", group=False, msgid=msgid)
+    await crew.stored(msgid)
+    await crew.settle()
+    answers = crew.texts(ZHANG)
+    assert answers and "#0001" in answers[-1], answers
