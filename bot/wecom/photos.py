@@ -1,10 +1,12 @@
-"""Where the bytes of a photo come from when a WeCom chat is to see it.
+"""Where the bytes of a photo come from when a WeCom chat is to see it and the outbox gave
+none.
 
-WeCom cannot send another platform's file id: a card's photo is sent from our media store,
-where the media worker puts every ticket photo once the platform that took it gives it. A photo
-still on its way makes the send wait (the outbox retries); one that never came is left out and
-the words go alone. Images members sent the bot are fetched from the URL in their stored
-callback (valid for minutes) and decrypted with its key.
+WeCom cannot send a file reference, only bytes. The outbox fetches another platform's photo
+through that platform (`bot/pipeline/delivery.py`); what is left here is a WeCom member's own
+image (fetched from the URL in the stored callback, valid for minutes, and decrypted with its
+key) and, for a caller without the outbox's help, a ticket photo from our media store: one
+still on its way makes the send wait (the outbox retries), one that never came is left out
+and the words go alone.
 """
 
 from __future__ import annotations
