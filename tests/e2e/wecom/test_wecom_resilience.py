@@ -43,3 +43,16 @@ async def test_dropped_connection_mid_burst_loses_and_doubles_nothing(crew):
     answers = [t for t in crew.texts() if "备注" in t or "第" in t]
     for index in range(BURST):
         assert sum(f"第{index}条" in t for t in answers) <= 1, f"第{index}条 answered twice"
+
+
+async def test_messages_while_the_bot_is_down_are_handled_after_it_restarts(crew):
+    await crew.report(RIDER, caption="路面鼓包")
+    await crew.crash_bot()
+    # WeCom holds what members write while no connection is subscribed (the local server
+    # does by default; the real service's behaviour is not documented).
+    msgids = [await crew.say(ZHANG, f"备注 1 停机时第{i}条", settle=False) for i in range(3)]
+    await crew.start_bot()
+    await crew.stored(*msgids)
+    await crew.settle()
+    notes = [e.note for e in (await crew.ticket(1)).events if e.kind == "note"]
+    assert sorted(notes) == [f"停机时第{i}条" for i in range(3)]
