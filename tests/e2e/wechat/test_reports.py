@@ -1,0 +1,35 @@
+"""Riders report through the service account: photo and location in either order, the Label
+as the address, a LOCATION event placing a photo sent alone, a text alone asked for its place."""
+
+from __future__ import annotations
+
+import re
+
+from tests.e2e.harness import DONGHU, ROADS_CHAT, jpeg
+
+from .harness import RIDER
+
+NUMBER = re.compile(r"#(\d{4,})")
+
+
+def numbers(texts: list[str]) -> set[int]:
+    return {int(n) for text in texts for n in NUMBER.findall(text)}
+
+
+async def test_photo_then_location_files_one_ticket_with_the_label(wechat):
+    rider = wechat.wx.user(RIDER)
+    await rider.subscribe()
+    await rider.send_image(jpeg())
+    await rider.send_text("路面鼓包，大货车压出来的")
+    await rider.send_location(*DONGHU, label="东湖路12号")
+    await wechat.settle()
+
+    [number] = numbers(wechat.texts_to(RIDER))
+    ticket = await wechat.ticket(number)
+    assert ticket.department_id == "roads"
+    assert ticket.reporter.user_id == f"wechat:{RIDER}"
+    assert ticket.description == "路面鼓包，大货车压出来的"
+    assert "东湖路12号" in (ticket.address or "")
+    assert abs(ticket.location.lat - DONGHU[0]) < 1e-4
+    assert abs(ticket.location.lon - DONGHU[1]) < 1e-4, "GCJ-02 is turned back into WGS-84"
+    assert any(f"#{number:04d}" in t for t in wechat.bot_texts(ROADS_CHAT))
