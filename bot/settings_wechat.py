@@ -7,6 +7,8 @@ kept as `SecretStr` so no log line or repr shows them.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 PRODUCTION_API = "https://api.weixin.qq.com"
@@ -32,19 +34,31 @@ DEFAULT_MENU = [
 ]
 
 
+class TemplateField(_Part):
+    """One key of the template and what fills it: the ticket's number, the message's words
+    (several text keys share the first line, split where it pauses), or the time sent."""
+
+    key: str = Field(pattern=r"^[A-Za-z0-9_]+$")
+    value: Literal["ticket", "text", "time"]
+    # WeChat cuts "thing" values past 20 characters, "character_string" past 32.
+    limit: int = Field(20, ge=1, le=200)
+
+
+DEFAULT_TEMPLATE_FIELDS = [
+    TemplateField(key="character_string1", value="ticket", limit=32),
+    TemplateField(key="thing2", value="text"),
+    TemplateField(key="thing3", value="text"),
+    TemplateField(key="time4", value="time"),
+]
+
+
 class TemplateSection(_Part):
     """The template message used once customer-service messages may no longer go (more than
     48 h after the follower's last message, or 5 sent since). Since May 2023 WeChat shows no
     `first`/`remark`: what matters goes into the template's own keys, named here."""
 
     id: str = ""
-    # Which of the template's keys gets what: the ticket's number, the message's first line
-    # (its status), and when it was sent. A key left "" is not filled.
-    ticket_key: str = "character_string1"
-    text_key: str = "thing2"
-    time_key: str = "time3"
-    # Template "thing" values are cut by WeChat past 20 characters.
-    text_limit: int = Field(20, ge=1, le=200)
+    fields: list[TemplateField] = Field(default_factory=lambda: list(DEFAULT_TEMPLATE_FIELDS))
 
 
 class WeChatSection(_Part):

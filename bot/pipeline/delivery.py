@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from domain.identity import TELEGRAM, account, is_address, platform_of
 from handlers.media import MEDIA_PREFIX, MediaStore
 from messaging.outbound import (
     AnswerButton,
@@ -64,7 +66,15 @@ class Job:
         self.probe_ids = [k for k in range(floor + 1, top + 1) if k not in known][:MAX_PROBES]
 
 
-async def deliver_once(port: MessengerPort, media: MediaStore, job: Job) -> str | None:
+def _file_platform(ref: str) -> str:
+    # A bare file reference is Telegram's, as stored before other platforms existed.
+    return platform_of(ref) if is_address(ref) else TELEGRAM
+
+
+async def deliver_once(port: MessengerPort, media: MediaStore, job: Job, *,
+                       fetch: Callable[[str], Awaitable[bytes]] | None = None) -> str | None:
+    """Send one job through its chat's port; `fetch` brings the bytes of a photo another
+    platform holds (a WeChat rider's photo announced in a Telegram chat)."""
     message = job.message
     match message:
         case SendText():
@@ -75,6 +85,9 @@ async def deliver_once(port: MessengerPort, media: MediaStore, job: Job) -> str 
                 data = media.get(message.photo.removeprefix(MEDIA_PREFIX))
                 if data is None:
                     raise PermanentFailure("the stored photo is missing")
+            elif fetch is not None and (_file_platform(message.photo)
+                                        != platform_of(account(message.chat_id))):
+                data = await fetch(message.photo)
             return await port.send_photo(message, job.reply_to_id, data)
         case SendDocument():
             data = await asyncio.to_thread(Path(message.path).read_bytes)

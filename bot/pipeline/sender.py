@@ -285,7 +285,8 @@ class OutboxSender:
                     if job.message_id is not None:
                         self.recovered_count += 1
                 if job.message_id is None:
-                    job.message_id = await deliver_once(adapter.messenger, self.media, job)
+                    job.message_id = await deliver_once(adapter.messenger, self.media, job,
+                                                        fetch=self.platforms.download)
             except NotModified:
                 job.outcome = "sent"
             except TargetGone as error:

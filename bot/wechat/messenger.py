@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 import uuid
 from collections.abc import Callable
 from datetime import datetime
@@ -205,17 +206,46 @@ class WeChatMessenger:
         return f"tpl:{msgid}"
 
 
+_LABEL = re.compile(r"^#\d{4,}\s*")
+# A status line's parts: "已受理 · 张师傅 · 12:07（报告后 7 分钟）".
+_SEPARATOR = re.compile(r"\s+·\s+")
+_BRACKETS = re.compile(r"[（()）]")
+
+
 def template_data(template: TemplateSection, text: str, ticket: int | None,
                   when: datetime) -> dict[str, str]:
-    """The template's keys filled from a message: its ticket, its first line, its time."""
+    """The template's keys filled from a message: its ticket, its first line (without the
+    ticket's label when a key carries the number), its time."""
     data: dict[str, str] = {}
-    first_line = next((line.strip() for line in text.split("\n") if line.strip()), "")
-    if template.ticket_key and ticket is not None:
-        data[template.ticket_key] = f"#{ticket:04d}"
-    if template.text_key:
-        cut = first_line[:template.text_limit]
-        data[template.text_key] = cut if len(first_line) <= template.text_limit \
-            else cut[:-1] + "…"
-    if template.time_key:
-        data[template.time_key] = when.strftime("%Y-%m-%d %H:%M")
+    line = next((row.strip() for row in text.split("\n") if row.strip()), "")
+    fields = template.fields
+    if ticket is not None and any(f.value == "ticket" for f in fields):
+        line = _LABEL.sub("", line)
+    words = fill_pieces(line, [f.limit for f in fields if f.value == "text"])
+    for field in fields:
+        if field.value == "ticket" and ticket is not None:
+            data[field.key] = f"#{ticket:04d}"[:field.limit]
+        elif field.value == "time":
+            data[field.key] = when.strftime("%Y-%m-%d %H:%M")
+        elif field.value == "text" and words:
+            data[field.key] = words.pop(0)
     return data
+
+
+def fill_pieces(line: str, limits: list[int]) -> list[str]:
+    """The line's parts (between " · " and brackets) over keys of these lengths: each key
+    takes whole parts while they fit, one part too long for any key is cut with "…". What
+    finds no key is left out (the ticket's page, linked, has it all)."""
+    parts = [part.strip() for segment in _SEPARATOR.split(line)
+             for part in _BRACKETS.split(segment) if part.strip()]
+    filled: list[str] = []
+    for limit in limits:
+        if not parts:
+            break
+        current = parts.pop(0)
+        if len(current) > limit:
+            current = current[:limit - 1] + "…"
+        while parts and len(current) + 3 + len(parts[0]) <= limit:
+            current += " · " + parts.pop(0)
+        filled.append(current)
+    return filled

@@ -130,8 +130,10 @@ class CallbackReceiver:
                 position = await store.recent_position(uow, openid, at, self.pair_window)
             added = await uow.inbox.add([IncomingUpdate(
                 update_id=update_id_of(key), dedup_key=f"wx:{key}"[:255],
-                chat_id=address(WECHAT, openid), payload=push_payload(push, position),
-                message_id=str(getattr(push, "msg_id", "") or "") or None)], now)
+                chat_id=address(WECHAT, openid), payload=push_payload(push, position))],
+                # No message id on the row: MsgIds are digits but not a chat's sequence, and
+                # the outbox looks for lost sends among the numbers above a chat's highest.
+                now)
             if added:
                 trigger = trigger_of(push.msg_type, getattr(push, "event", None))
                 if trigger is not None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from .base import DriverFactory
 from .telegram import TelegramDriver
+from .wechat import WeChatDriver
 
 DRIVERS: dict[str, DriverFactory] = {
     "telegram": TelegramDriver,
+    "wechat": WeChatDriver,
 }
