@@ -49,6 +49,12 @@ def _telegram(settings: Settings) -> Adapter:
     return TelegramAdapter(settings.telegram, language=settings.bot.language)
 
 
+def _wechat(settings: Settings) -> Adapter:
+    from bot.wechat.adapter import WeChatAdapter
+
+    return WeChatAdapter(settings)
+
+
 def _wecom(settings: Settings) -> Adapter:
     from bot.wecom.adapter import WeComAdapter
 
@@ -67,6 +73,7 @@ class PlatformEntry:
 # A platform is switched on by its section being configured; a new platform adds one entry.
 PLATFORMS: tuple[PlatformEntry, ...] = (
     PlatformEntry("telegram", lambda settings: settings.has_token, _telegram),
+    PlatformEntry("wechat", lambda settings: settings.wechat.configured, _wechat),
     PlatformEntry("wecom", lambda settings: settings.has_wecom, _wecom),
 )
 

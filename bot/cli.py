@@ -21,6 +21,7 @@ SUBCOMMANDS = (
     "bot.commands.database",
     "bot.commands.config",
     "bot.commands.export",
+    "bot.commands.wechat",
 )
 
 EXIT_CONFIG = 2

@@ -28,6 +28,7 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 
 from bot.settings_accounts import ChatRef, PersonRef, accounts_of, check_person, resolve
 from bot.settings_web import WebSection
+from bot.settings_wechat import WeChatSection
 
 SAMPLE_CONFIG = Path(__file__).parent / "sample" / "sample.toml"
 PUBLIC_BOT_API = "https://api.telegram.org"
@@ -396,6 +397,7 @@ class Settings(BaseSettings):
 
     bot: BotSection = BotSection()
     telegram: TelegramSection = TelegramSection()
+    wechat: WeChatSection = WeChatSection()
     wecom: WeComSection = WeComSection()
     database: DatabaseSection = DatabaseSection()
     media: MediaSection = MediaSection()

@@ -353,3 +353,34 @@ class WebSessionRow(Base):
     expires_at: Mapped[datetime] = mapped_column(Instant)
 
     __table_args__ = (Index("ix_web_sessions_expires_at", "expires_at"),)
+
+
+class WeChatTokenRow(Base):
+    """The service account's access token, shared by every process (`cgi-bin/stable_token`
+    hands out one per account; a process refreshing on its own would cut the others off)."""
+
+    __tablename__ = "wechat_tokens"
+    app_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    expires_at: Mapped[datetime] = mapped_column(Instant)
+
+
+class WeChatBudgetRow(Base):
+    """A follower's open customer-service grants (`bot.wechat.budget.Budget` as JSON): what
+    the account may still send them before template messages take over."""
+
+    __tablename__ = "wechat_budgets"
+    openid: Mapped[str] = mapped_column(String(128), primary_key=True)
+    grants: Mapped[list[Any]] = mapped_column(JsonDoc)
+    updated_at: Mapped[datetime] = mapped_column(Instant)
+
+
+class WeChatPositionRow(Base):
+    """A follower's latest LOCATION event (WGS-84): the place of a photo sent alone soon after."""
+
+    __tablename__ = "wechat_positions"
+    openid: Mapped[str] = mapped_column(String(128), primary_key=True)
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    precision_m: Mapped[float | None] = mapped_column(Float)
+    reported_at: Mapped[datetime] = mapped_column(Instant)

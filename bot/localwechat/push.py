@@ -10,6 +10,7 @@ taken as done; anything else must be a (sealed, in safe mode) passive reply, or 
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Mapping
@@ -51,12 +52,15 @@ class PushResult:
 class Pusher:
     def __init__(self, session: aiohttp.ClientSession, crypto: MessageCrypto, *,
                  safe_mode: bool, timeout_s: float = PUSH_TIMEOUT_S,
-                 retries: int = PUSH_RETRIES) -> None:
+                 retries: int = PUSH_RETRIES, retry_interval_s: float = 0.0) -> None:
         self._session = session
         self._crypto = crypto
         self.safe_mode = safe_mode
         self.timeout_s = timeout_s
         self.retries = retries
+        # Real time between a failed attempt and the next (a refused connection fails at
+        # once; WeChat still spreads its retries over seconds, which a restarting bot uses).
+        self.retry_interval_s = retry_interval_s
 
     def request(self, fields: Mapping[str, str | int | float], timestamp: str,
                 nonce: str) -> tuple[dict[str, str], str]:
@@ -86,6 +90,8 @@ class Pusher:
             if status is None:
                 if result.attempts > self.retries and answered == 0:
                     break  # the first try and three retries: WeChat gives up
+                if self.retry_interval_s:
+                    await asyncio.sleep(self.retry_interval_s)
                 continue
             answered += 1
             self._read_reply(text, result)

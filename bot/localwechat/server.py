@@ -42,6 +42,7 @@ class LocalWeChat:
         push_timeout_s: float = PUSH_TIMEOUT_S,
         push_retries: int = PUSH_RETRIES,
         per_minute_limit: int = 0,
+        push_retry_interval_s: float = 0.0,
     ) -> None:
         self.bot_url = bot_url
         self.app_id = app_id
@@ -55,6 +56,7 @@ class LocalWeChat:
         self.push_timeout_s = push_timeout_s
         self.push_retries = push_retries
         self.per_minute_limit = per_minute_limit
+        self.push_retry_interval_s = push_retry_interval_s
         self.world = World()
         self.faults = Faults()
         self.pushes: list[PushResult] = []
@@ -86,7 +88,8 @@ class LocalWeChat:
             self._port = server.sockets[0].getsockname()[1]
         self._session = aiohttp.ClientSession()
         self._pusher = Pusher(self._session, self.crypto, safe_mode=self.safe_mode,
-                              timeout_s=self.push_timeout_s, retries=self.push_retries)
+                              timeout_s=self.push_timeout_s, retries=self.push_retries,
+                              retry_interval_s=self.push_retry_interval_s)
 
     async def stop(self) -> None:
         if self._session is not None:

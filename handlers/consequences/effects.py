@@ -62,7 +62,11 @@ async def _lines(ctx: Context, batch: Batch, effects: frozenset[Effect]) -> None
         await refresh_questions(ctx, ticket)
         questions = False
     if told:
-        await tell_about_change(ctx, ticket, reporters=Effect.QUESTIONS_EDITED not in effects)
+        # Where the report's chat cannot edit (a WeChat follower's), no edited question
+        # tells the reporters: the line does.
+        edited = (Effect.QUESTIONS_EDITED in effects
+                  and ctx.capabilities_of(ticket.chat_id).edit_messages)
+        await tell_about_change(ctx, ticket, reporters=not edited)
     if questions:
         await refresh_questions(ctx, ticket)
 

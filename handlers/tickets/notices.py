@@ -77,7 +77,9 @@ async def private_readers(ctx: Context, ticket: Ticket,
     """Reporters who opened a private chat with the bot, each with their language."""
     readers: list[tuple[str, Texts]] = []
     for follower in await ctx.uow.tickets.followers(ticket):
-        if follower.user_id == skip:
+        if follower.user_id in (skip, ticket.chat_id):
+            # Reported in their own private chat (a WeChat follower, say): the thread's copy
+            # already reaches them there.
             continue
         user = await ctx.uow.users.get(follower.user_id)
         if user is not None and user.private_chat:

@@ -19,7 +19,7 @@ from handlers.staff.parsing import replied_ticket, ticket_number
 from handlers.tickets import access
 from handlers.tickets.keyboards import VerifyPress
 from handlers.verbs import answer_words, normal, shown_answer
-from handlers.workflow.verification import apply_answer, resolution_round, waits_for
+from handlers.workflow.verification import RATINGS, apply_answer, resolution_round, waits_for
 from messaging.inbound import Message
 from storage.repositories.tickets import TicketListing
 
@@ -74,6 +74,10 @@ async def on_typed_answer(message: Message, ctx: Context) -> bool:
         return True
     answer = await apply_answer(ctx, message.sender, ticket,
                                 VerifyPress(ticket.number, choice, resolution_round(ticket)))
+    if choice in RATINGS and not ctx.capabilities_of(message.chat.id).edit_messages:
+        # No edits here, so no card or question will show the rating: the reply says it in
+        # the card's words.
+        answer = ctx.texts_for(message.sender)("card.rating", rating=answer)
     ctx.reply(message, f"{label(ticket.number)} {answer}", ticket=ticket.number)
     return True
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from .base import DriverFactory
 from .telegram import TelegramDriver
+from .wechat import WeChatDriver
 from .wecom import WeComDriver
 
 DRIVERS: dict[str, DriverFactory] = {
     "telegram": TelegramDriver,
+    "wechat": WeChatDriver,
     "wecom": WeComDriver,
 }
