@@ -73,7 +73,7 @@ class PlatformEntry:
 # A platform is switched on by its section being configured; a new platform adds one entry.
 PLATFORMS: tuple[PlatformEntry, ...] = (
     PlatformEntry("telegram", lambda settings: settings.has_token, _telegram),
-    PlatformEntry("wechat", lambda settings: settings.wechat.configured, _wechat),
+    PlatformEntry("wechat", lambda settings: settings.has_wechat, _wechat),
     PlatformEntry("wecom", lambda settings: settings.has_wecom, _wecom),
 )
 

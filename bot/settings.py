@@ -492,6 +492,11 @@ class Settings(BaseSettings):
         return self.source.parent / department.area
 
     @property
+    def has_wechat(self) -> bool:
+        """The service account's section names an account to serve."""
+        return self.wechat.configured
+
+    @property
     def has_wecom(self) -> bool:
         """The smart bot, or at least one department's group robot, is configured."""
         return self.wecom.smart_bot or any(
@@ -500,6 +505,11 @@ class Settings(BaseSettings):
     @property
     def has_token(self) -> bool:
         return self.telegram.token is not None and bool(self.telegram.token.get_secret_value())
+
+    @property
+    def serves_a_platform(self) -> bool:
+        """Some real platform is configured; with none, `run` starts the sandbox."""
+        return self.has_token or self.has_wechat or self.has_wecom
 
 
 def config_path(explicit: str | os.PathLike[str] | None) -> Path:

@@ -160,12 +160,8 @@ def accounts_in(settings: Any) -> list[str]:
 
 
 def configured_platforms(settings: Any) -> list[str]:
-    """The platforms this configuration switches on: Telegram always (with a token it is the
-    real one, without one `run` starts the sandbox, which plays Telegram); any other by a
-    section of its own that says it is configured."""
-    found = [TELEGRAM]
-    for platform in PLATFORMS:
-        section = getattr(settings, platform, None) if platform != TELEGRAM else None
-        if section is not None and getattr(section, "configured", False):
-            found.append(platform)
-    return found
+    """The platforms this configuration switches on, each by its section
+    (`Settings.has_<platform>`). With none, `run` starts the sandbox, which plays Telegram."""
+    found = [p for p in PLATFORMS
+             if getattr(settings, "has_token" if p == TELEGRAM else f"has_{p}", False)]
+    return found or [TELEGRAM]

@@ -86,7 +86,7 @@ def warnings(settings: Settings) -> list[str]:
 
 def _telegram(settings: Settings) -> str:
     if not settings.has_token:
-        return "no token (run starts the sandbox)"
+        return "no token" if settings.serves_a_platform else "no token (run starts the sandbox)"
     return f"{settings.telegram.mode} via {settings.telegram.api_base_url}"
 
 

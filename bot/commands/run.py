@@ -1,4 +1,4 @@
-"""`liaison-bot run`: the bot against Telegram, or the sandbox when no token is configured."""
+"""`liaison-bot run`: the bot against its configured platforms, or the sandbox when none is."""
 
 from __future__ import annotations
 
@@ -17,18 +17,19 @@ log = logging.getLogger(__name__)
 def register(sub: Any) -> None:
     run = sub.add_parser(
         "run", help="run the bot",
-        description="Run the bot. With a Telegram token it serves your groups (polling or "
-                    "webhook, as configured); without one it starts the local sandbox.")
+        description="Run the bot. It serves every configured platform (Telegram with a "
+                    "token, the WeChat service account, WeCom); with none it starts the local "
+                    "sandbox.")
     run.set_defaults(func=run_bot)
 
 
 def run_bot(args: argparse.Namespace) -> int:
     settings = load_settings(args.config)
     configure_logging(settings.logging.level, settings.logging.format)
-    if not settings.has_token:
+    if not settings.serves_a_platform:
         from bot.commands.sandbox import serve_sandbox
 
-        log.info("no Telegram token configured: starting the sandbox")
+        log.info("no platform configured: starting the sandbox")
         return serve_sandbox(settings, argparse.Namespace(listen=None, open_browser=False,
                                                           fresh=False, data_dir=None))
     return asyncio.run(serve(settings))

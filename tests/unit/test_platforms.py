@@ -13,6 +13,7 @@ from bot.app import build_platforms
 from bot.pipeline.pacing import Limits, global_lane
 from bot.platforms import AdapterHost, NoAdapter, Platforms, platform_of_chat
 from bot.settings import SAMPLE_CONFIG, load_settings
+from bot.settings_accounts import configured_platforms
 from bot.telegram.pace import TelegramPace, is_group
 from messaging.capabilities import Capabilities
 from messaging.outbound import AnswerButton, EditText, SendText, Target
@@ -161,3 +162,17 @@ def test_a_platform_is_switched_on_by_its_section():
         sequential_message_ids=True)
     assert adapter.pace.interval(-100) > adapter.pace.interval(100)
     assert not adapter.connected
+
+
+def test_a_deployment_without_telegram_serves_its_other_platforms_not_the_sandbox():
+    settings = load_settings(SAMPLE_CONFIG, check_areas=False)
+    assert not settings.serves_a_platform
+    assert configured_platforms(settings) == ["telegram"]  # the sandbox plays Telegram
+    wecom = settings.wecom.model_copy(update={"bot_id": "aib-1", "secret": SecretStr("s")})
+    wecom_only = settings.model_copy(update={"wecom": wecom})
+    assert wecom_only.serves_a_platform
+    assert configured_platforms(wecom_only) == ["wecom"]
+    assert build_platforms(wecom_only).names == ("wecom",)
+    wechat = settings.wechat.model_copy(update={"app_id": "wx0000000000000001"})
+    both = wecom_only.model_copy(update={"wechat": wechat})
+    assert configured_platforms(both) == ["wechat", "wecom"]
