@@ -47,9 +47,18 @@ def public_first_name(name: str) -> str:
 
 
 def group_card(ticket: Ticket, ctx: Context, *, photos: int = 0) -> CardView:
+    """The card where the report was made. In the reporter's own chat with the bot (a WeChat
+    follower's, or a private Telegram chat) nobody else reads it, so it offers no staff
+    actions: the reporter could only be refused them. The map stays."""
     texts = ctx.texts
-    return CardView(card_text(ticket, ctx, texts, public=True, photos=photos),
-                    card_buttons(ticket, ctx, texts))
+    buttons = card_buttons(ticket, ctx, texts)
+    if reported_privately(ticket):
+        buttons = tuple(row for row in buttons if all(b.url for b in row))
+    return CardView(card_text(ticket, ctx, texts, public=True, photos=photos), buttons)
+
+
+def reported_privately(ticket: Ticket) -> bool:
+    return ticket.chat_id == ticket.reporter.user_id
 
 
 def department_card(ticket: Ticket, ctx: Context, *, photos: int = 0,
