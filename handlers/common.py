@@ -16,7 +16,13 @@ from messaging.inbound import Chat, Message
 @registry.command("start", help_key="help.start")
 async def start(message: Message, ctx: Context) -> None:
     texts = ctx.texts_for(message.sender)
-    key = "common.start_private" if message.chat.is_private else "common.start_group"
+    if not message.chat.is_private:
+        key = "common.start_group"
+    elif ctx.capabilities_of(message.chat.id).group_chats:
+        key = "common.start_private"
+    else:
+        # A platform without groups (a WeChat service account): reports are made right here.
+        key = "common.start_direct"
     ctx.reply(message, texts(key, name=message.sender.first_name))
 
 

@@ -30,6 +30,9 @@ class Capabilities:
     mentions: bool = False
     # Write to a person privately, outside the group.
     private_messages: bool = False
+    # The bot sits in group chats where people report (else only one to one with it, as a
+    # WeChat service account: riders are told to report right there).
+    group_chats: bool = False
     # Message ids in a chat are consecutive integers, so a message whose send went unanswered
     # can be looked for among the ids above the chat's highest known one.
     sequential_message_ids: bool = False

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 CAPABILITIES = Capabilities(
     edit_messages=True, buttons=True, reply_threads=True, send_photos=True,
     receive_locations=True, mentions=True, private_messages=True,
-    sequential_message_ids=True)
+    group_chats=True, sequential_message_ids=True)
 
 
 class TelegramAdapter:

@@ -37,7 +37,8 @@ log = logging.getLogger(__name__)
 # The smart bot: buttons on template cards, images, @-mentions by userid, one-to-one chats.
 # A card can be replaced only in answer to its own button press (within 5 s), which is not
 # an edit the core can ask for: no edits. No reply threads, no location messages.
-SMART_BOT = Capabilities(buttons=True, send_photos=True, mentions=True, private_messages=True)
+SMART_BOT = Capabilities(buttons=True, send_photos=True, mentions=True, private_messages=True,
+                         group_chats=True)
 # Group robots alone: send-only, images, mentions in text messages.
 ROBOTS_ONLY = Capabilities(send_photos=True, mentions=True)
 

@@ -158,7 +158,7 @@ def test_a_platform_is_switched_on_by_its_section():
     adapter = platforms["telegram"]
     assert adapter.capabilities == Capabilities(
         edit_messages=True, buttons=True, reply_threads=True, send_photos=True,
-        receive_locations=True, mentions=True, private_messages=True,
+        receive_locations=True, mentions=True, private_messages=True, group_chats=True,
         sequential_message_ids=True)
     assert adapter.pace.interval(-100) > adapter.pace.interval(100)
     assert not adapter.connected

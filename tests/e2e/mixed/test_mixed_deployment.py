@@ -65,6 +65,9 @@ async def _rider_reports(mixed: MixedHarness, caption: str,
 async def test_the_seed_story_through_wechat_wecom_and_telegram(mixed):
     assert sorted(mixed.app.platforms.names) == ["telegram", "wechat", "wecom"]
     await mixed.wx.user(RIDER).subscribe()
+    await mixed.settle()
+    [welcome] = mixed.texts_to(RIDER)
+    assert "直接在这里发照片和位置" in welcome, "a follower reports right in the account's chat"
     assert mixed.clock.now().astimezone(BEIJING).strftime("%H:%M") == "12:00"
     await _rider_reports(mixed, "路面鼓包，大货车压出来的")
 
@@ -108,7 +111,7 @@ async def test_the_seed_story_through_wechat_wecom_and_telegram(mixed):
 
     # A second report is the district office's: the crew hands it over from WeCom, and it
     # is announced in the district office's Telegram group, buttons and all.
-    await _rider_reports(mixed, "路面塌了一块，像是下面管道的事", where=(DONGHU[0] + 0.002, DONGHU[1]))
+    await _rider_reports(mixed, "路面塌了一块", where=(DONGHU[0] + 0.002, DONGHU[1]))
     await mixed.say(ZHANG, "转派 2 district")
     moved = await mixed.ticket(2)
     assert moved.department_id == "district"
