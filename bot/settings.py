@@ -308,6 +308,9 @@ class DepartmentEntry(_Section):
     supervisors: list[PersonRef] = []
     categories: list[str] = []
     area: Path | None = None
+    # What the area file's coordinates were drawn in: GCJ-02 for outlines traced on a map of
+    # mainland China (Amap, Tencent), shifted to WGS-84 when read.
+    area_datum: Literal["wgs84", "gcj02"] = "wgs84"
     # A WeCom group robot's key: the department's group gets the bot's messages through
     # that robot (send-only; staff act through ticket page links) instead of the smart bot.
     wecom_webhook_key: SecretStr | None = None

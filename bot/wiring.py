@@ -10,13 +10,23 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+import numpy as np
+import shapely
+
 from bot.settings import Settings
 from domain.opening_hours import OpeningHours
 from domain.places import Gazetteer, NamedPlace
 from domain.stations import Station, StationIndex, to_wgs84
 from handlers.directory import Directory
 from handlers.media import MediaStore
-from handlers.routing.areas import AreaFileError, DepartmentScope, Router, load_area, named_areas
+from handlers.routing.areas import (
+    Area,
+    AreaFileError,
+    DepartmentScope,
+    Router,
+    load_area,
+    named_areas,
+)
 from handlers.rules import DigestRules, IntakeRules, Roster, Rules, WebRules, WorkflowRules
 from handlers.services import PeopleService, Services
 from messaging.capabilities import Capabilities
@@ -93,12 +103,22 @@ def router(settings: Settings) -> Router:
     scopes = []
     for department in settings.departments:
         path = settings.area_path(department)
+        area = load_area(path) if path else None
+        if area is not None and department.area_datum != "wgs84":
+            area = area_in_wgs84(area, department.area_datum)
         scopes.append(DepartmentScope(
             id=department.id,
             categories=frozenset(department.categories),
-            area=load_area(path) if path else None,
+            area=area,
         ))
     return Router(scopes, settings.routing.fallback_department)
+
+
+def area_in_wgs84(area: Area, datum: str) -> Area:
+    """An area drawn in another datum, every vertex shifted to WGS-84 (positions are)."""
+    def shift(coords: np.ndarray) -> np.ndarray:
+        return np.array([to_wgs84(lat, lon, datum)[::-1] for lon, lat in coords])
+    return shapely.transform(area, shift)
 
 
 def services(settings: Settings, media: MediaStore, *, areas: Router | None = None,

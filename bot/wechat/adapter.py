@@ -62,9 +62,9 @@ class WeChatAdapter:
 
     def __init__(self, settings: Settings) -> None:
         section = settings.wechat
-        assert section.configured, "an app_id is required to serve a WeChat account"
-        assert (section.app_secret and section.token
-                and section.encoding_aes_key) is not None
+        # The section's validator requires these with an app_id.
+        assert section.app_id is not None and section.app_secret is not None
+        assert section.token is not None and section.encoding_aes_key is not None
         self.section: WeChatSection = section
         self.crypto = MessageCrypto(section.token.get_secret_value(),
                                     section.encoding_aes_key.get_secret_value(),
@@ -94,6 +94,7 @@ class WeChatAdapter:
         section = self.section
         self._session = aiohttp.ClientSession()
         assert section.app_secret is not None and section.app_id is not None
+        # The token lives in the database: every process of the bot shares it.
         self.api = WeChatApi(self._session, section.app_id,
                              section.app_secret.get_secret_value(),
                              base_url=section.api_base_url, clock=host.clock,

@@ -39,6 +39,7 @@ from . import store
 from .api import WeChatApi
 from .budget import Budget, NoGrant, channel, charge, left
 from .errors import CustomerServiceRefused
+from .menus import click_menu
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +161,14 @@ class WeChatMessenger:
             return await store.load_budget(uow, openid)
 
     async def _deliver_text(self, openid: str, text: str, ticket: int | None) -> str:
+        menu = click_menu(text)
+        if menu is not None and len(text.encode()) <= TEXT_LIMIT_BYTES:
+            sent = await self._custom(openid, {
+                "touser": openid, "msgtype": "msgmenu",
+                "msgmenu": {"head_content": menu.head, "tail_content": "",
+                            "list": [{"id": i.id, "content": i.content} for i in menu.items]}})
+            if sent is not None:
+                return sent
         first: str | None = None
         for index, piece in enumerate(split_text(text)):
             sent = await self._custom(openid, {"touser": openid, "msgtype": "text",
