@@ -53,7 +53,7 @@ def test_full_capabilities_change_nothing():
 def test_plain_text_lacks_everything():
     assert set(PLAIN_TEXT.lacking()) == {
         "edit_messages", "buttons", "reply_threads", "send_photos", "receive_locations",
-        "mentions", "private_messages", "sequential_message_ids"}
+        "mentions", "private_messages", "group_chats", "sequential_message_ids"}
     assert FULL.lacking() == ()
 
 
