@@ -7,7 +7,7 @@ import json
 import pytest
 from alembic import command
 
-from storage.migrate import alembic_config, current_revision, upgrade
+from storage.migrate import alembic_config, current_revision
 from tests.old_rows import OldChat, build_at_0003, column_values
 
 IDS = OldChat(group=-1001000000001, roads_chat=-1002000000001, rider=3001, rider_2=3002,
@@ -45,7 +45,7 @@ def test_telegram_ids_become_addresses_and_come_back(empty_database_url, clock):
     url = empty_database_url
     build_at_0003(url, IDS, clock.now())
     before = snapshot(url)
-    upgrade(url)
+    command.upgrade(alembic_config(url), "0004")  # the revision under test, not the head
     assert current_revision(url) == "0004"
     after = snapshot(url)
 
@@ -85,7 +85,7 @@ def test_telegram_ids_become_addresses_and_come_back(empty_database_url, clock):
 def test_the_downgrade_refuses_ids_of_other_platforms(empty_database_url, clock):
     url = empty_database_url
     build_at_0003(url, IDS, clock.now())
-    upgrade(url)
+    command.upgrade(alembic_config(url), "0004")  # the revision under test, not the head
     import sqlalchemy as sa
 
     from storage.db import sync_url
