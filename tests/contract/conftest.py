@@ -17,13 +17,7 @@ def platform(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-async def driver(platform, database_url, tmp_path, clock,
-                 request: pytest.FixtureRequest) -> AsyncIterator[PlatformDriver]:
-    # A platform may say which scenario it cannot always meet, and why (`limits` on its
-    # driver): the scenario still runs, and its failure is reported as that known limit.
-    reason = getattr(DRIVERS[platform], "limits", {}).get(request.node.originalname)
-    if reason:
-        request.applymarker(pytest.mark.xfail(reason=reason, strict=False))
+async def driver(platform, database_url, tmp_path, clock) -> AsyncIterator[PlatformDriver]:
     # A bot of its own for each scenario: starting one takes well under a second, and a
     # scenario then owns its ticket numbers, its clock and its chats.
     started = DRIVERS[platform](database_url, tmp_path, clock)

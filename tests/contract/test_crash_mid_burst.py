@@ -1,6 +1,7 @@
 """A crash in the middle of a burst, on every platform: riders report one after another, the
 bot's process dies at once while it works through them, more reports arrive while it is down,
-and once it is back every report is filed exactly once and answered exactly once."""
+and once it is back every report is filed exactly once and answered exactly once (twice at
+most where the platform cannot be asked whether a send landed)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,12 @@ async def test_every_report_is_filed_once_across_a_crash(driver):
     assert len(tickets) == REPORTS
     for index, photo in enumerate(posted):
         named = [n for s in driver.answers(photo) for n in numbers_in(s.text)]
-        assert len(named) == 1, (index, [s.text for s in driver.answers(photo)])
+        said = (index, [s.text for s in driver.answers(photo)])
+        if driver.capabilities.checked_resends:
+            assert len(named) == 1, said
+        else:
+            # The answer in flight at the crash may come twice; it is never lost, and never
+            # names another ticket.
+            assert 1 <= len(named) <= 2 and len(set(named)) == 1, said
         [ticket] = [t for t in tickets if t.number == named[0]]
         assert ticket.description == f"路面鼓包 第{index}处"

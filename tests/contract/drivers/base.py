@@ -63,6 +63,10 @@ class Capabilities:
     locations: bool  # a person can send a location message (else names the place)
     reply_threads: bool  # the bot's answer points at the message it answers
     photos: bool  # the bot can send photos (the announcement shows the report's photo)
+    # After a crash the bot can learn whether a send in flight landed (Telegram: by probing
+    # the chat's message ids), so nobody is told twice. Where it cannot (a WeChat follower),
+    # the outbox sends again rather than lose the message: once or twice, never never.
+    checked_resends: bool = True
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
 from sqlalchemy import select
 
@@ -44,14 +44,9 @@ REFUSALS = tuple(catalog("zh")[key].partition("{")[0]
 
 class WeChatDriver:
     name = "wechat"
-    limits: ClassVar[dict[str, str]] = {
-        "test_every_report_is_filed_once_across_a_crash": (
-            "every report is filed once, but a message in flight when the process dies may "
-            "reach the follower twice: WeChat offers no way to learn whether a send landed "
-            "(Telegram's is found by probing), and the outbox resends rather than lose it"),
-    }
     capabilities = Capabilities(buttons=False, edits=False, group_reports=False,
-                                locations=True, reply_threads=False, photos=True)
+                                locations=True, reply_threads=False, photos=True,
+                                checked_resends=False)
 
     def __init__(self, database_url: str, tmp_path: Path, clock: FakeClock,
                  **sections: Any) -> None:
