@@ -11,7 +11,8 @@ import pytest
 from domain.clock import FakeClock
 from tests.databases import PG_URL, PostgresDatabases, SqliteTemplates, backends
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
+TESTS = Path(__file__).resolve().parent
+ARTIFACTS = TESTS.parent / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
@@ -83,6 +84,22 @@ def artifacts() -> Path:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The long-running tests first, so that parallel workers share them out at the start
-    instead of one worker finishing them alone at the end."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """The costliest tests first, the cheapest last: the workers (`--dist worksteal`) start on
+    the long ones, and the many short unit tests at the end fill the gaps, so no worker is
+    left finishing a long test alone while the other has nothing to do. Within a kind the
+    collection order stays (a module's tests stay together, sharing its fixtures)."""
+    items.sort(key=cost_rank)
+
+
+def cost_rank(item: pytest.Item) -> int:
+    """A rough order of what a test costs, from what it is (measured: a crash test takes
+    about a minute, a bot per test on PostgreSQL a few seconds, a unit test milliseconds)."""
+    if item.get_closest_marker("slow") is not None:
+        return 0
+    if item.get_closest_marker("browser") is not None:
+        return 1
+    layer = Path(str(item.path)).relative_to(TESTS).parts[0]
+    if layer in ("e2e", "contract"):
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        return 2 if "postgresql" in str(params.get("backend", "")) else 3
+    return 4 if layer == "integration" else 5
