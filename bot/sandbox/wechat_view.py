@@ -116,7 +116,9 @@ class RiderChat:
 
     def view(self) -> dict[str, Any]:
         """The chat as the rider reads it, oldest first."""
-        received = self.server.world.follower(RIDER).received
+        # Read, not made: before the rider follows, the account has no such follower.
+        follower = self.server.world.followers.get(RIDER)
+        received = follower.received if follower is not None else []
         shown: list[dict[str, Any]] = []
         mine = iter(self.sent)
         pending = next(mine, None)

@@ -4,6 +4,7 @@ progress there once the department's staff acknowledge it in their Telegram grou
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import timedelta
@@ -76,6 +77,21 @@ async def as_staff_in_telegram(sandbox: Sandbox, number: int, command: str,
     assert ticket is not None and ticket.status is then
 
 
+async def until_status(sandbox: Sandbox, number: int, status: Status) -> None:
+    """Wait for what happens on the far side of sockets (no event to wait on here)."""
+    assert sandbox.app is not None
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + WAIT_MS / 1000
+    while True:
+        async with sandbox.app.uows(read_only=True) as uow:
+            ticket = await uow.tickets.get(number)
+        assert ticket is not None
+        if ticket.status is status:
+            return
+        assert loop.time() < deadline, f"#{number} is {ticket.status}, not {status}"
+        await asyncio.sleep(0.05)
+
+
 async def test_a_rider_reports_and_follows_progress_in_the_wechat_view(browser, sandbox):
     page = await open_page(browser, f"{sandbox.page_url}/sandbox/wechat")
     await expect(page.locator("#composer")).to_be_hidden()
@@ -106,20 +122,34 @@ async def test_a_rider_reports_and_follows_progress_in_the_wechat_view(browser, 
     await expect(progress).to_contain_text("#0001", timeout=WAIT_MS)
     await expect(progress).to_contain_text("已受理", timeout=WAIT_MS)
 
-    # Two days on, customer-service messages may no longer reach the rider (48 h after
-    # their last message): the resolution comes as a template message, drawn as its card.
-    await sandbox.later(timedelta(hours=49))
+    # Resolved while the rider's window is open: the question comes as a click menu, its
+    # lines tapped on the page as on the phone.
     await as_staff_in_telegram(sandbox, 1, "/resolve 1 已铣刨重铺，路面平整", Status.RESOLVED)
+    question = account(page).filter(has=page.locator(".menu-line")).last
+    await expect(question).to_contain_text("已铣刨重铺", timeout=WAIT_MS)
+    for line in ("满意", "1 已解决"):
+        await question.get_by_role("button", name=line, exact=True).click()
+        await expect(page.locator("li.rider").last).to_have_text(line, timeout=WAIT_MS)
+    await until_status(sandbox, 1, Status.CLOSED)
+
+    # A second report, acknowledged two days on: customer-service messages may no longer
+    # reach the rider (48 h after their last message), so the progress comes as a template
+    # message, drawn as its card.
+    await page.click("#send-photo")
+    await page.click("#send-location")
+    await expect(account(page).filter(has_text="#0002").first).to_be_visible(timeout=WAIT_MS)
+    await sandbox.later(timedelta(hours=49))
+    await as_staff_in_telegram(sandbox, 2, "/ack 2", Status.ACKNOWLEDGED)
     card = page.locator("[data-testid=wechat-template]").last
     await expect(card).to_contain_text("工单进度通知", timeout=WAIT_MS)
     await expect(card.locator("dt").first).to_have_text("工单编号")
-    await expect(card.locator("dd").first).to_contain_text("0001")
+    await expect(card.locator("dd").first).to_contain_text("0002")
 
-    # A menu button runs its command: 我的工单 lists the rider's ticket.
+    # A menu button runs its command: 我的工单 lists the rider's tickets.
     shown = await account(page).count()
     await menu.filter(has_text="我的工单").click()
     await expect(page.locator("li.rider").last).to_contain_text("我的工单")
-    await expect(account(page).nth(shown)).to_contain_text("#0001", timeout=WAIT_MS)
+    await expect(account(page).nth(shown)).to_contain_text("#0002", timeout=WAIT_MS)
 
     await page.evaluate("document.fonts.ready")
     found = await boxes(page, "body *:not(script):not(style)")
