@@ -92,7 +92,8 @@ async def until_status(sandbox: Sandbox, number: int, status: Status) -> None:
         await asyncio.sleep(0.05)
 
 
-async def test_a_rider_reports_and_follows_progress_in_the_wechat_view(browser, sandbox):
+async def test_a_rider_reports_and_follows_progress_in_the_wechat_view(browser, sandbox,
+                                                                      artifacts):
     page = await open_page(browser, f"{sandbox.page_url}/sandbox/wechat")
     await expect(page.locator("#composer")).to_be_hidden()
     await page.get_by_role("button", name="关注公众号").click()
@@ -152,6 +153,7 @@ async def test_a_rider_reports_and_follows_progress_in_the_wechat_view(browser, 
     await expect(account(page).nth(shown)).to_contain_text("#0002", timeout=WAIT_MS)
 
     await page.evaluate("document.fonts.ready")
+    await page.screenshot(path=str(artifacts / "sandbox-wechat.png"))
     found = await boxes(page, "body *:not(script):not(style)")
     assert found == [], "\n".join(found)
     await page.click("[data-lang=en]")
