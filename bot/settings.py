@@ -258,6 +258,9 @@ class SandboxSection(_Section):
     # The first department works in a WeCom group on a local WeCom server, shown at
     # /sandbox/wecom on the page.
     wecom: bool = False
+    # A rider follows the WeChat service account on a local WeChat server; their chat with
+    # it is shown at /sandbox/wechat on the page.
+    wechat: bool = False
 
     @field_validator("listen", "api_listen")
     @classmethod

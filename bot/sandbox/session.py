@@ -23,11 +23,15 @@ from sqlalchemy.engine import make_url
 
 from bot.app import App
 from bot.localapi import FloodLimits, LocalBotApi
+from bot.localwechat import LocalWeChat
 from bot.localwecom import LocalWeCom
 from bot.sandbox.cast import Cast
 from bot.sandbox.continuity import IdsInUse, ids_in_use
 from bot.sandbox.scene import greet, populate
 from bot.sandbox.web import build_page_app, start_site
+from bot.sandbox.wechat_view import RiderChat, on_wechat
+from bot.sandbox.wechat_view import add_routes as add_wechat_routes
+from bot.sandbox.wechat_view import connect as connect_wechat
 from bot.sandbox.wecom_view import BOT_ID, SECRET, Crew, crew_on_wecom
 from bot.sandbox.wecom_view import add_routes as add_wecom_routes
 from bot.settings import RateLimits, Settings, split_listen
@@ -70,6 +74,9 @@ class Sandbox:
         # The WeCom view ([sandbox] wecom): its local server and the group's members.
         self.wecom: LocalWeCom | None = None
         self.crew: Crew | None = None
+        # The WeChat view ([sandbox] wechat): its local server and the rider's chat.
+        self.wechat: LocalWeChat | None = None
+        self.rider_chat: RiderChat | None = None
         self.page_url: str | None = None
 
     async def start(self) -> Sandbox:
@@ -90,14 +97,24 @@ class Sandbox:
             self.wecom = LocalWeCom(BOT_ID, SECRET)
             await self.wecom.start()
             self.settings, self.crew = crew_on_wecom(self.settings, self.wecom)
+        if self.base_settings.sandbox.wechat:
+            # WeChat spreads its retries over seconds: a bot back within them gets the push.
+            self.wechat = LocalWeChat(clock=self.clock, push_retry_interval_s=1.0)
+            await self.wechat.start()
+            self.settings = on_wechat(self.settings, self.wechat, fast=self.fast)
         self.app = App(self.settings, clock=self.clock)
         await self.app.start()
+        if self.wechat is not None:
+            port = self.app.http.port_of(self.settings.wechat.listen)
+            self.rider_chat = await connect_wechat(self.wechat, self.settings, port)
         await greet(self.server, self.cast)
         await self.settle()
         if self.with_page:
             page = build_page_app(self.server, self.cast, self.settings)
             if self.wecom is not None and self.crew is not None:
                 add_wecom_routes(page, self.wecom, self.crew)
+            if self.rider_chat is not None:
+                add_wechat_routes(page, self.rider_chat)
             self.page_runner, self.page_url = await start_site(page, self.listen,
                                                                self.listen_fallback)
         return self
@@ -156,6 +173,9 @@ class Sandbox:
         if self.wecom is not None:
             await self.wecom.stop()
             self.wecom = None
+        if self.wechat is not None:
+            await self.wechat.stop()
+            self.wechat = None
         if workdir is not None:
             shutil.rmtree(workdir, ignore_errors=True)
 

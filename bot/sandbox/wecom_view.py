@@ -6,19 +6,16 @@ them. Switched on by `[sandbox] wecom = true` (LIAISON_SANDBOX__WECOM=true).
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from aiohttp import web
 
 from bot.localwecom import LocalWeCom
+from bot.sandbox.view_http import image_response, json_body, page, photo_of
 from bot.settings import Settings
 from bot.wecom.render import card_text
 
-STATIC = Path(__file__).parent / "static"
 GROUP = "wrk-sandbox-crew"
 BOT_ID = "aib-sandbox"
 SECRET = "sandbox-secret"
@@ -117,17 +114,14 @@ def _card(card: dict[str, Any]) -> dict[str, Any]:
 def add_routes(app: web.Application, server: LocalWeCom, crew: Crew) -> None:
     known = {m.userid for m in crew.members}
 
-    async def page(request: web.Request) -> web.FileResponse:
-        return web.FileResponse(STATIC / "wecom.html")
+    async def wecom_page(request: web.Request) -> web.FileResponse:
+        return page("wecom.html")
 
     async def state(request: web.Request) -> web.Response:
         return web.json_response(view(server, crew))
 
     async def member(request: web.Request) -> tuple[dict[str, Any], str]:
-        try:
-            body = await request.json()
-        except ValueError:
-            raise web.HTTPBadRequest(text="expected JSON") from None
+        body = await json_body(request)
         userid = str(body.get("userid", ""))
         if userid not in known:
             raise web.HTTPBadRequest(text="not a member of the group")
@@ -135,12 +129,7 @@ def add_routes(app: web.Application, server: LocalWeCom, crew: Crew) -> None:
 
     async def say(request: web.Request) -> web.Response:
         body, userid = await member(request)
-        image = None
-        if body.get("image"):
-            try:
-                image = base64.b64decode(str(body["image"]), validate=True)
-            except (binascii.Error, ValueError):
-                raise web.HTTPBadRequest(text="image is not base64") from None
+        image = photo_of(body)
         text = str(body.get("text", "")).strip()
         if not text and image is None:
             raise web.HTTPBadRequest(text="nothing to say")
@@ -153,13 +142,9 @@ def add_routes(app: web.Application, server: LocalWeCom, crew: Crew) -> None:
         return web.json_response({"ok": True})
 
     async def media(request: web.Request) -> web.Response:
-        data = server.uploaded.get(request.match_info["media_id"])
-        if data is None:
-            raise web.HTTPNotFound()
-        kind = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
-        return web.Response(body=data, content_type=kind)
+        return image_response(server.uploaded.get(request.match_info["media_id"]))
 
-    app.router.add_get("/sandbox/wecom", page)
+    app.router.add_get("/sandbox/wecom", wecom_page)
     app.router.add_get("/sandbox/wecom/state.json", state)
     app.router.add_post("/sandbox/wecom/say", say)
     app.router.add_post("/sandbox/wecom/press", press)

@@ -1,31 +1,9 @@
 // The sandbox's WeCom view: the department's work group as its members see it. Write to the
 // bot (it is @-mentioned for you) or press a card's button as one of the members.
 
-const $ = (id) => document.getElementById(id);
-const state = { texts: {}, lang: localStorage.getItem("liaison-sandbox.lang") || "zh",
-                members: [], shown: "" };
-const t = (key) => state.texts[key] ?? key;
+import { $, api, readPhoto, startView, t } from "/static/view.js";
 
-async function api(path, body) {
-  const response = await fetch(path, body === undefined ? {} : {
-    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
-  });
-  if (!response.ok) throw new Error(await response.text());
-  return response.json();
-}
-
-async function loadTexts(lang) {
-  state.texts = await api(`/sandbox/texts/${lang}.json`);
-  state.lang = lang;
-  localStorage.setItem("liaison-sandbox.lang", lang);
-  document.documentElement.lang = lang;
-  for (const node of document.querySelectorAll("[data-t]")) node.textContent = t(node.dataset.t);
-  for (const node of document.querySelectorAll("[data-t-placeholder]")) {
-    node.placeholder = t(node.dataset.tPlaceholder);
-  }
-  for (const node of document.querySelectorAll("[data-t-title]")) node.title = t(node.dataset.tTitle);
-  fillMembers();
-}
+const state = { members: [], shown: "" };
 
 function fillMembers() {
   const select = $("member");
@@ -91,15 +69,6 @@ async function press(taskId, key) {
   setTimeout(refresh, 300);
 }
 
-function readPhoto(file) {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result).split(",", 2)[1]);
-    reader.onerror = reject;
-    reader.readAsDataURL(file);
-  });
-}
-
 $("composer").addEventListener("submit", async (event) => {
   event.preventDefault();
   const file = $("photo").files[0];
@@ -112,18 +81,4 @@ $("composer").addEventListener("submit", async (event) => {
   setTimeout(refresh, 300);
 });
 
-for (const button of document.querySelectorAll("[data-lang]")) {
-  button.addEventListener("click", () => loadTexts(button.dataset.lang));
-}
-
-// As on the main page: the CJK font is loaded before any Chinese is drawn, or Chromium keeps
-// the boxes it drew while it was loading.
-try {
-  await document.fonts.load('16px "Liaison CJK"', "企业微信工作群");
-} catch (error) {
-  console.warn("the CJK font did not load", error);
-}
-for (const node of document.querySelectorAll("[data-name]")) node.textContent = node.dataset.name;
-await loadTexts(state.lang);
-await refresh();
-setInterval(refresh, 1000);
+await startView("企业微信工作群", { onTexts: fillMembers, refresh });
