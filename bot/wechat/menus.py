@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
+from domain.ticket import label
 from handlers.texts import catalog
 from handlers.workflow.answers import typed_answer
 
@@ -20,6 +21,7 @@ from .api import MenuItem
 
 # WeChat shows a handful of lines; more would not fit one chat bubble.
 MAX_ITEMS = 6
+_TICKET = re.compile(r"#(\d{4,})")
 
 
 @dataclass(frozen=True)
@@ -55,5 +57,13 @@ def click_menu(text: str) -> ClickMenu | None:
             return None
         if any(typed_answer(w) is None for w in words):
             return None
-        return ClickMenu(head, tuple(MenuItem(f"a{i}", w) for i, w in enumerate(words)))
+        return ClickMenu(head, tuple(MenuItem(f"a{i}", w + _about(head))
+                                     for i, w in enumerate(words)))
     return None
+
+
+def _about(head: str) -> str:
+    """The ticket the question is about, for the tapped line: a follower with two tickets
+    waiting for an answer must not rate the other one. A bare word answers the oldest."""
+    numbers = {int(n) for n in _TICKET.findall(head)}
+    return f" {label(numbers.pop())}" if len(numbers) == 1 else ""

@@ -128,7 +128,7 @@ async def test_a_rider_reports_and_follows_progress_in_the_wechat_view(browser, 
     await as_staff_in_telegram(sandbox, 1, "/resolve 1 已铣刨重铺，路面平整", Status.RESOLVED)
     question = account(page).filter(has=page.locator(".menu-line")).last
     await expect(question).to_contain_text("已铣刨重铺", timeout=WAIT_MS)
-    for line in ("满意", "1 已解决"):
+    for line in ("满意 #0001", "1 已解决 #0001"):
         await question.get_by_role("button", name=line, exact=True).click()
         await expect(page.locator("li.rider").last).to_have_text(line, timeout=WAIT_MS)
     await until_status(sandbox, 1, Status.CLOSED)
