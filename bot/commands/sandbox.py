@@ -109,6 +109,13 @@ def banner(sandbox: Any) -> str:
     if sandbox.page_url and not sandbox.page_url.endswith(":" + wanted.rsplit(":", 1)[-1]):
         lines.append(texts("sandbox.banner.port_moved", wanted=wanted, url=sandbox.page_url))
     lines.append(texts("sandbox.banner.api", url=sandbox.server.base_url))
+    views = sandbox.settings.sandbox
+    if sandbox.page_url:
+        # The other platforms' views, when switched on, are pages of their own.
+        for view, on in (("wechat", views.wechat), ("wecom", views.wecom)):
+            if on:
+                page = f"{sandbox.page_url}/sandbox/{view}"
+                lines.append(texts(f"sandbox.banner.{view}", url=page))
     kept = sandbox.kept_database
     if sandbox.temporary_database:
         lines.append(texts("sandbox.banner.database_temporary", path=sandbox.temporary_database))
