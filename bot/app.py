@@ -203,10 +203,16 @@ class App:
         self.processor.poke()
 
     def _after_commit(self, ctx: Context) -> None:
-        self.sender.poke()
-        self.media_worker.poke()
-        self.document_worker.poke()
-        self.processor.poke()
+        # Only the workers the transaction gave work to: each poke costs a round.
+        work = ctx.uow.work
+        if "outbox" in work:
+            self.sender.poke()
+        if "photos" in work:
+            self.media_worker.poke()
+        if "files" in work:
+            self.document_worker.poke()
+        if "inbox" in work:
+            self.processor.poke()
         for when in ctx.wakeups:
             try:
                 self.scheduler.wake_at(when)
