@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
+import sys
 import tempfile
 import time
 import uuid
@@ -39,7 +40,7 @@ from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import Message as TgMessage
-from sqlalchemy import event, make_url, text
+from sqlalchemy import Engine, event, make_url, text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from benchmarks.table import Row, latencies_ms
@@ -50,6 +51,8 @@ from tests.e2e.harness import GROUP, TOKEN, Harness, jpeg, test_settings
 
 NOW = datetime(2026, 6, 1, 4, 0, tzinfo=UTC)
 NUMBER = re.compile(r"#(\d{4})")
+# A run that has not finished after this long is stuck, not slow.
+WAIT_S = 600.0
 
 
 async def run(quick: bool) -> list[Row]:
@@ -111,28 +114,50 @@ class SqlCount:
     statements: Counter[str] = field(default_factory=Counter)
     transactions: Counter[str] = field(default_factory=Counter)
     commits: int = 0
+    # Statements by worker and text, when asked for (STORM_STATEMENTS=1 prints them).
+    kinds: Counter[str] | None = None
+    # The engine counted (the bot's); set once the bot has made it.
+    engine: AsyncEngine | None = None
 
-    def attach(self, engine: AsyncEngine) -> None:
-        sync = engine.sync_engine
-        event.listen(sync, "before_cursor_execute", self._statement)
-        event.listen(sync, "begin", self._begin)
-        event.listen(sync, "commit", self._commit)
+    def attach(self) -> None:
+        """Listen on every engine (before the bot makes its own: adding a listener while
+        another connection runs the same event fails), counting only `engine`'s."""
+        event.listen(Engine, "before_cursor_execute", self._statement)
+        event.listen(Engine, "begin", self._begin)
+        event.listen(Engine, "commit", self._commit)
+
+    def detach(self) -> None:
+        if not event.contains(Engine, "begin", self._begin):
+            return
+        event.remove(Engine, "before_cursor_execute", self._statement)
+        event.remove(Engine, "begin", self._begin)
+        event.remove(Engine, "commit", self._commit)
 
     def reset(self) -> None:
+        if self.kinds is not None:
+            self.kinds.clear()
         self.statements.clear()
         self.transactions.clear()
         self.commits = 0
 
-    def _statement(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+    def _ours(self, conn: Any) -> bool:
+        return self.engine is not None and conn.engine is self.engine.sync_engine
+
+    def _statement(self, conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
         # The dialect's own BEGIN (SQLite's IMMEDIATE) is the transaction, counted apart.
-        if statement.lstrip()[:5].upper() != "BEGIN":
-            self.statements[_worker()] += 1
+        if self._ours(conn) and statement.lstrip()[:5].upper() != "BEGIN":
+            worker = _worker()
+            self.statements[worker] += 1
+            if self.kinds is not None:
+                self.kinds[f"{worker}: {' '.join(statement.split())[:70]}"] += 1
 
-    def _begin(self, _conn: Any) -> None:
-        self.transactions[_worker()] += 1
+    def _begin(self, conn: Any) -> None:
+        if self._ours(conn):
+            self.transactions[_worker()] += 1
 
-    def _commit(self, _conn: Any) -> None:
-        self.commits += 1
+    def _commit(self, conn: Any) -> None:
+        if self._ours(conn):
+            self.commits += 1
 
 
 def _worker() -> str:
@@ -169,6 +194,7 @@ async def storm_rows(database: str, url: str, reports: int) -> list[Row]:
     with tempfile.TemporaryDirectory() as workdir:
         harness = Harness(url, Path(workdir), FakeClock(NOW))
         server = harness.server
+        sql = SqlCount(kinds=Counter() if os.environ.get("STORM_STATEMENTS") else None)
         await server.start()
         try:
             harness._populate()
@@ -178,10 +204,14 @@ async def storm_rows(database: str, url: str, reports: int) -> list[Row]:
             photo = jpeg()
             bare = await bare_bot(harness, riders, photo)
             harness.settings = test_settings(url, Path(workdir) / "media", server.base_url)
+            sql.attach()
             await harness.start_bot()
-            ours = await liaison_bot(harness, url, riders, photo)
+            assert harness.app is not None
+            sql.engine = harness.app.engine
+            ours = await liaison_bot(harness, url, riders, photo, sql)
         finally:
             await harness.stop()
+            sql.detach()
     return _rows(database, reports, ours, bare)
 
 
@@ -193,6 +223,9 @@ def _rows(database: str, reports: int, ours: Outcome, bare: Outcome) -> list[Row
     b50, b99 = latencies_ms(bare.delivered)
     sql = ours.sql
     assert sql is not None
+    if sql.kinds is not None:
+        for kind, count in sql.kinds.most_common():
+            print(f"{count / reports:6.2f}  {kind}", file=sys.stderr)
     statements = sum(sql.statements.values()) / reports
     transactions = sum(sql.transactions.values()) / reports
     by_worker = ", ".join(f"{name} {count / reports:.1f}"
@@ -216,9 +249,15 @@ def _rows(database: str, reports: int, ours: Outcome, bare: Outcome) -> list[Row
     ]
 
 
+def _check(deadline: float, how_far: str) -> None:
+    if time.perf_counter() > deadline:
+        raise TimeoutError(f"the storm did not finish in {WAIT_S:.0f} s: {how_far}")
+
+
 def _where(index: int) -> tuple[float, float]:
-    """Places 200 m apart, so no report duplicates another."""
-    return 39.9010 + 0.0018 * (index % 20), 116.4310 + 0.0024 * (index // 20)
+    """Places about 100 m apart (no report duplicates another, 50 m), 30 to a column, so
+    600 reports stay inside the sample's service area."""
+    return 39.9010 + 0.0009 * (index % 30), 116.4310 + 0.0012 * (index // 30)
 
 
 async def _post_reports(harness: Harness, riders: list[int],
@@ -254,7 +293,7 @@ async def bare_bot(harness: Harness, riders: list[int], photo: bytes) -> Outcome
     try:
         cpu, started = time.process_time(), time.perf_counter()
         posted = await _post_reports(harness, riders, photo)
-        await asyncio.wait_for(everything.wait(), 300)
+        await asyncio.wait_for(everything.wait(), WAIT_S)
         elapsed = time.perf_counter() - started
         cpu = time.process_time() - cpu
         # A report is answered when the reply to its location is out.
@@ -267,12 +306,11 @@ async def bare_bot(harness: Harness, riders: list[int], photo: bytes) -> Outcome
     return Outcome(elapsed, latencies, elapsed, latencies, cpu, len(answered))
 
 
-async def liaison_bot(harness: Harness, url: str, riders: list[int], photo: bytes) -> Outcome:
-    app = harness.app
-    assert app is not None and app.engine is not None
+async def liaison_bot(harness: Harness, url: str, riders: list[int], photo: bytes,
+                      sql: SqlCount) -> Outcome:
     await harness.settle()
-    sql = SqlCount()
-    sql.attach(app.engine)
+    app = harness.app
+    assert app is not None
     # The watcher's engine is not the bot's: its reads are not counted as the bot's.
     watcher = create_engine(url)
     last_seen: dict[int, float] = {}
@@ -300,8 +338,17 @@ async def liaison_bot(harness: Harness, url: str, riders: list[int], photo: byte
         cpu, started = time.process_time(), time.perf_counter()
         posted = await _post_reports(harness, riders, photo)
         newest = 0
+        deadline = time.perf_counter() + WAIT_S
         async with watcher.connect() as conn:
+            handled = -1
             while len(filed) < len(riders):
+                _check(deadline, f"{len(filed)} of {len(riders)} tickets filed")
+                # The processor's counter says when an update was handled; only then can a
+                # ticket be new, and only then is the database asked.
+                if app.processor.handled == handled:
+                    await asyncio.sleep(0.002)
+                    continue
+                handled = app.processor.handled
                 found = (await conn.execute(
                     text("SELECT id, message_id, number FROM tickets WHERE id > :newest "
                          "ORDER BY id"), {"newest": newest})).all()
@@ -310,7 +357,6 @@ async def liaison_bot(harness: Harness, url: str, riders: list[int], photo: byte
                 for row_id, message_id, number in found:
                     newest = max(newest, row_id)
                     filed[str(message_id).rsplit(":", 1)[-1]] = (number, now)
-                await asyncio.sleep(0.005)
             committed_s = max(when for _, when in filed.values()) - started
             while True:
                 waiting = (await conn.execute(text(
@@ -320,7 +366,9 @@ async def liaison_bot(harness: Harness, url: str, riders: list[int], photo: byte
                 numbers = {number for number, _ in filed.values()}
                 if not waiting and numbers <= last_seen.keys():
                     break
-                await asyncio.sleep(0.005)
+                _check(deadline, f"{waiting} messages undelivered, "
+                                 f"{len(numbers - last_seen.keys())} tickets never named")
+                await asyncio.sleep(0.02)
         cpu = time.process_time() - cpu
         delivered_s = max(last_seen[n] for n in numbers) - started
     finally:
