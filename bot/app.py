@@ -162,7 +162,9 @@ class App:
         for adapter in self.platforms:
             await adapter.connect()
 
-        workers = self.workers or (1 if self.engine.dialect.name == "sqlite" else 4)
+        # One event loop runs them all: a second worker overlaps one update's database round
+        # trips with another's work; more only claim nothing while one chat is busy.
+        workers = self.workers or (1 if self.engine.dialect.name == "sqlite" else 2)
         for index in range(workers):
             self._spawn(self.processor.run, f"inbox-{index}")
         self._spawn(self.sender.run, "outbox")

@@ -45,7 +45,11 @@ class MediaWorker:
         self.wakeup.set()
 
     async def run(self, stopping: asyncio.Event) -> None:
-        await keep_working(self.step, self.wakeup, stopping, idle_seconds=5.0, what="photos",
+        async def round_() -> bool:
+            # Fewer than a batch means none were left: the next photo pokes us.
+            return await self.step() >= self.batch
+
+        await keep_working(round_, self.wakeup, stopping, idle_seconds=5.0, what="photos",
                            guard=self.guard)
 
     async def step(self) -> int:

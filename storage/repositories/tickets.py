@@ -198,8 +198,11 @@ class TicketRepository:
         """
         if self.dialect != "postgresql":
             return
-        for key in sorted(cell_lock_keys(category_id, lat, lon, radius_m)):
-            await self.session.execute(select(func.pg_advisory_xact_lock(key)))
+        # One statement for all cells; PostgreSQL evaluates the select list left to right,
+        # so every worker still takes the locks in the same (sorted) order.
+        keys = sorted(cell_lock_keys(category_id, lat, lon, radius_m))
+        if keys:
+            await self._write(select(*(func.pg_advisory_xact_lock(key) for key in keys)))
 
     # -- followers and photos -------------------------------------------------------------
 
