@@ -193,18 +193,9 @@ class OutboxRepository:
         await self.write_added()
         if not chat_ids:
             return {}
-        from storage.models import InboxRow
-
-        columns = []
-        for index, chat_id in enumerate(chat_ids):
-            ours = select(OutboxRow.message_id.label("id")).where(OutboxRow.chat_id == chat_id)
-            theirs = select(InboxRow.message_id.label("id")).where(InboxRow.chat_id == chat_id)
-            both = union_all(ours, theirs).subquery()
-            columns.append(
-                select(both.c.id).where(both.c.id.is_not(None))
-                .order_by(func.length(both.c.id).desc(), both.c.id.desc()).limit(1)
-                .scalar_subquery().label(f"c{index}"))
-        found = (await self.session.execute(select(*columns))).one()
+        found = (await self.session.execute(
+            _highest_known(len(chat_ids)),
+            {f"chat_{index}": chat_id for index, chat_id in enumerate(chat_ids)})).one()
         return {chat_id: numbered(value) or 0
                 for chat_id, value in zip(chat_ids, found, strict=True)}
 
@@ -293,3 +284,22 @@ def _heads(dialect: str) -> Any:
     if dialect == "postgresql":
         query = query.with_for_update(skip_locked=True, of=OutboxRow)
     return query
+
+
+@functools.cache
+def _highest_known(chats: int) -> Any:
+    """For `chats` chats (bound as chat_0, chat_1…), each one's highest message id, as one
+    row; built once per number of chats (a sender's round asks for a few)."""
+    from storage.models import InboxRow
+
+    columns = []
+    for index in range(chats):
+        chat_id = bindparam(f"chat_{index}")
+        ours = select(OutboxRow.message_id.label("id")).where(OutboxRow.chat_id == chat_id)
+        theirs = select(InboxRow.message_id.label("id")).where(InboxRow.chat_id == chat_id)
+        both = union_all(ours, theirs).subquery()
+        columns.append(
+            select(both.c.id).where(both.c.id.is_not(None))
+            .order_by(func.length(both.c.id).desc(), both.c.id.desc()).limit(1)
+            .scalar_subquery().label(f"c{index}"))
+    return select(*columns)
