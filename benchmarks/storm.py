@@ -173,7 +173,8 @@ def _worker() -> str:
         return name.split("-")[0]
     coro = task.get_coro()
     qualname = getattr(coro, "__qualname__", "") or ""
-    return {"OutboxSender._deliver_and_record": "outbox"}.get(qualname, qualname or "other")
+    return {"OutboxSender._deliver_and_record": "outbox",
+            "Batcher._drain": "outbox records"}.get(qualname, qualname or "other")
 
 
 # -- one run ------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ class UnitOfWork:
         self.dialect = dialect
         self.tickets = TicketRepository(self.session, dialect)
         self.outbox = OutboxRepository(self.session, dialect)
+        self.session.info["outbox"] = self.outbox
         self.inbox = InboxRepository(self.session, dialect)
         self.pending = PendingReportRepository(self.session, dialect)
         self.users = UserRepository(self.session, dialect)
@@ -97,8 +98,9 @@ class UnitOfWork:
             work.add("photos")
         if self.inbox.added:
             work.add("inbox")
-        if any(isinstance(row, PendingReportRow) and row.fetch_file_id is not None
-               for row in (*self.session.new, *self.session.dirty)):
+        if self.session.info.pop("files_to_read", False) or any(
+                isinstance(row, PendingReportRow) and row.fetch_file_id is not None
+                for row in (*self.session.new, *self.session.dirty)):
             work.add("files")
         return frozenset(work)
 

@@ -38,12 +38,23 @@ class OutboxRepository:
             "sent_at": None, "message_id": None,
         })
 
+    @property
+    def queued(self) -> bool:
+        return bool(self._added)
+
     async def write_added(self) -> None:
         if self._added:
             rows, self._added = self._added, []
             # No flush of other pending changes first: the outbox depends on none of them.
             with self.session.no_autoflush:
                 await self.session.execute(insert(OutboxRow.__table__), rows)
+
+    def write_added_now(self, session: Any) -> None:
+        """`write_added` from inside the session's own (synchronous) execution of a query."""
+        if self._added:
+            rows, self._added = self._added, []
+            with session.no_autoflush:
+                session.execute(insert(OutboxRow.__table__), rows)
 
     def add_sent(self, message: Outgoing, message_id: str, now: datetime) -> None:
         """A message delivered without the outbox (the database was away), recorded as sent:
