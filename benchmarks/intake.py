@@ -5,15 +5,12 @@
    tickets, bulk-inserted (not through the bot) over a 75 km² district, 5 % of them open.
    The files are kept in the benchmarks' cache folder (`benchmarks/cache.py`) by size, so
    reruns skip the build.
-2. End-to-end intake: riders post reports (a photo, then a location) into the group on the
-   local Bot API server; measured from the first post until every ticket is committed with
-   its card in the outbox. Beside it, on the same server in the same run, a bare aiogram bot
-   that only replies to every message: the ratio is ours ÷ bare.
+2. End-to-end intake, a storm of reports on SQLite and PostgreSQL beside the bare aiogram
+   bot: see `benchmarks/storm.py` (`python -m benchmarks storm` runs it alone).
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import random
@@ -25,13 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from aiogram import Bot, Dispatcher
-from aiogram.client.session.aiohttp import AiohttpSession
-from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import Message as TgMessage
-from sqlalchemy import select
 
-from benchmarks import cache
+from benchmarks import cache, storm
 from benchmarks.table import Row, latencies_ms
 from bot import wiring
 from bot.settings import SAMPLE_CONFIG, load_settings
@@ -43,9 +35,9 @@ from handlers.services import PeopleService, Services
 from storage.cells import cell_of
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
-from storage.models import OutboxRow, TicketRow
+from storage.models import TicketRow
 from storage.uow import UnitOfWorkFactory
-from tests.e2e.harness import GROUP, TOKEN, Harness, jpeg, test_settings
+from tests.e2e.harness import GROUP
 
 SIZES = (10_000, 100_000, 1_000_000)
 BUILD_VERSION = 3
@@ -58,7 +50,7 @@ NOW = datetime(2026, 6, 1, 4, 0, tzinfo=UTC)
 async def run(quick: bool) -> list[Row]:
     lookups = (200, 100, 30) if quick else (2000, 1000, 300)
     rows = [await lookup_row(size, count) for size, count in zip(SIZES, lookups, strict=True)]
-    rows.extend(await throughput_rows(reports=60 if quick else 300))
+    rows.extend(await storm.run(quick))
     return rows
 
 
@@ -210,108 +202,3 @@ def geohash_cells(lats: Any, lons: Any) -> Any:
     for k in range(0, len(lats), max(1, len(lats) // 500)):
         assert int(code[k]) == cell_of(float(lats[k]), float(lons[k])), "cells disagree"
     return code
-
-
-# -- 2. end-to-end intake ----------------------------------------------------------------
-
-
-async def throughput_rows(reports: int) -> list[Row]:
-    with tempfile.TemporaryDirectory() as workdir:
-        url = f"sqlite+aiosqlite:///{Path(workdir) / 'intake.db'}"
-        await asyncio.to_thread(upgrade, url)
-        harness = Harness(url, Path(workdir), FakeClock(NOW))
-        server = harness.server
-        await server.start()
-        try:
-            harness._populate()
-            riders = list(range(6000, 6000 + reports))
-            for rider in riders:
-                server.register_user(rider, f"骑手{rider - 6000}", language_code="zh")
-            photo = jpeg()
-            bare_s, bare_latencies = await bare_bot(harness, riders, photo)
-            harness.settings = test_settings(url, Path(workdir) / "media", server.base_url)
-            await harness.start_bot()
-            ours_s, ours_latencies = await liaison_bot(harness, riders, photo)
-        finally:
-            await harness.stop()
-    ours, bare = reports / ours_s, reports / bare_s
-    p50, p99 = latencies_ms(ours_latencies)
-    bare_p50, bare_p99 = latencies_ms(bare_latencies)
-    return [
-        Row(f"intake end to end: {reports} reports (photo + location)", throughput=ours,
-            unit="reports/s", p50_ms=p50, p99_ms=p99, ratio=ours / bare,
-            ratio_of="of the bare bot",
-            notes="from the first post to every ticket committed with its card in the "
-                  "outbox; SQLite, one worker; latency per report from its location"),
-        Row(f"bare aiogram bot: {reports} reports, a reply to each message", throughput=bare,
-            unit="reports/s", p50_ms=bare_p50, p99_ms=bare_p99,
-            notes="same local Bot API server, same run; until every reply is delivered"),
-    ]
-
-
-def _where(index: int) -> tuple[float, float]:
-    """Places 200 m apart, so no report duplicates another."""
-    return 39.9010 + 0.0018 * (index % 20), 116.4310 + 0.0024 * (index // 20)
-
-
-async def _post_reports(harness: Harness, riders: list[int],
-                        photo: bytes) -> list[tuple[int, int, float]]:
-    """Every rider posts a photo, then a location: (photo id, location id, when posted)."""
-    posted = []
-    for index, rider in enumerate(riders):
-        sent = await harness.server.post_photo(GROUP, rider, photo, "路面鼓包")
-        where = await harness.server.post_location(GROUP, rider, *_where(index))
-        posted.append((sent.message_id, where.message_id, time.perf_counter()))
-    return posted
-
-
-async def bare_bot(harness: Harness, riders: list[int], photo: bytes) -> tuple[float,
-                                                                              list[float]]:
-    server = harness.server
-    bot = Bot(TOKEN, session=AiohttpSession(api=TelegramAPIServer.from_base(server.base_url)))
-    dispatcher = Dispatcher()
-    answered: dict[int, float] = {}
-    everything = asyncio.Event()
-
-    @dispatcher.message()
-    async def reply(message: TgMessage) -> None:
-        await message.answer("ok")
-        answered[message.message_id] = time.perf_counter()
-        if len(answered) == 2 * len(riders):
-            everything.set()
-
-    polling = asyncio.create_task(dispatcher.start_polling(bot, handle_signals=False,
-                                                           polling_timeout=1))
-    try:
-        started = time.perf_counter()
-        posted = await _post_reports(harness, riders, photo)
-        await asyncio.wait_for(everything.wait(), 120)
-        elapsed = time.perf_counter() - started
-        # A report is answered when the reply to its location is out.
-        latencies = [answered[location] - at for _, location, at in posted]
-    finally:
-        await dispatcher.stop_polling()
-        await polling
-        await bot.delete_webhook(drop_pending_updates=True)
-        await bot.session.close()
-    return elapsed, latencies
-
-
-async def liaison_bot(harness: Harness, riders: list[int], photo: bytes) -> tuple[float,
-                                                                                 list[float]]:
-    app = harness.app
-    assert app is not None
-    started = time.perf_counter()
-    posted = await _post_reports(harness, riders, photo)
-    filed: dict[int, float] = {}
-    while len(filed) < len(riders):
-        async with app.uows(read_only=True) as uow:
-            cards = await uow.execute(select(OutboxRow.payload)
-                                      .where(OutboxRow.ref.like("card:%")))
-            now = time.perf_counter()
-            for (payload,) in cards.all():
-                # The card answers the report's photo.
-                filed.setdefault(int(payload["reply_to"]["message_id"]), now)
-        await asyncio.sleep(0.01)
-    elapsed = max(filed.values()) - started
-    return elapsed, [filed[photo] - at for photo, _, at in posted]

@@ -176,7 +176,9 @@ class App:
         for adapter in self.platforms:
             await adapter.connect()
 
-        workers = self.workers or (1 if self.engine.dialect.name == "sqlite" else 4)
+        # One event loop runs them all: a second worker overlaps one update's database round
+        # trips with another's work; more only claim nothing while one chat is busy.
+        workers = self.workers or (1 if self.engine.dialect.name == "sqlite" else 2)
         for index in range(workers):
             self._spawn(self.processor.run, f"inbox-{index}")
         self._spawn(self.sender.run, "outbox")
@@ -217,10 +219,16 @@ class App:
         self.processor.poke()
 
     def _after_commit(self, ctx: Context) -> None:
-        self.sender.poke()
-        self.media_worker.poke()
-        self.document_worker.poke()
-        self.processor.poke()
+        # Only the workers the transaction gave work to: each poke costs a round.
+        work = ctx.uow.work
+        if "outbox" in work:
+            self.sender.poke()
+        if "photos" in work:
+            self.media_worker.poke()
+        if "files" in work:
+            self.document_worker.poke()
+        if "inbox" in work:
+            self.processor.poke()
         for when in ctx.wakeups:
             try:
                 self.scheduler.wake_at(when)

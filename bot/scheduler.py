@@ -117,6 +117,9 @@ class Scheduler:
         self.clock = clock
         self.runner = runner
         self.rules = rules
+        # The wake-ups this process put in the job store (each runs once, at a time that
+        # has not come yet when it is added).
+        self._wakes_added: set[datetime] = set()
         _read_time_from(clock)
         self.aps = _CountingScheduler(
             runner.guard,
@@ -171,6 +174,13 @@ class Scheduler:
         when = max(when, self.clock.now())
         # Wake-ups within a second share a job, so a burst of tickets adds a handful of rows.
         key = when.replace(microsecond=0) + timedelta(seconds=1)
+        if key in self._wakes_added:
+            # Already in the job store (a burst of tickets shares its deadlines' second):
+            # adding it again would only write and sync the same row once more.
+            return
+        if len(self._wakes_added) > 4096:
+            self._wakes_added.clear()
+        self._wakes_added.add(key)
         asyncio.get_running_loop().run_in_executor(None, self._add_wake, key)
 
     def _add_wake(self, key: datetime) -> None:

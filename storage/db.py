@@ -7,7 +7,10 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
+from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.pool import NullPool
+
+from storage.models import OutboxRow, PendingReportRow
 
 
 def create_engine(url: str, *, echo: bool = False, pool_size: int = 10, pool_overflow: int = 10,
@@ -35,8 +38,32 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10, pool_ove
                                connect_args=connect_args)
 
 
+class UnitSession(Session):
+    """The session of a unit of work (see the two listeners below)."""
+
+
+@event.listens_for(UnitSession, "before_flush")
+def _note_files_to_read(session: Session, _context: Any, _instances: Any) -> None:
+    # A report row waiting for a file to be read is work for the document reader; a flush
+    # before the commit would hide it from the commit's look at the pending changes.
+    if any(isinstance(row, PendingReportRow) and row.fetch_file_id is not None
+           for row in (*session.new, *session.dirty)):
+        session.info["files_to_read"] = True
+
+
+@event.listens_for(UnitSession, "do_orm_execute")
+def _queued_messages_first(state: ORMExecuteState) -> None:
+    # Messages added in this unit of work are written together, late (`OutboxRepository`);
+    # a query of the outbox through the ORM must still see them.
+    outbox = state.session.info.get("outbox")
+    if outbox is None or not outbox.queued:
+        return
+    if any(mapper.class_ is OutboxRow for mapper in state.all_mappers):
+        outbox.write_added_now(state.session)
+
+
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[Any]:
-    return async_sessionmaker(engine, expire_on_commit=False)
+    return async_sessionmaker(engine, expire_on_commit=False, sync_session_class=UnitSession)
 
 
 def sync_url(url: str) -> str:

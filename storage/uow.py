@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from storage.models import PendingReportRow
 from storage.queries.repository import Queries
 from storage.repositories.console import ConsoleQueries
 from storage.repositories.inbox import InboxRepository
@@ -36,6 +37,8 @@ class UnitOfWork:
         self._write_lock = None if read_only else write_lock
         self.session: AsyncSession
         self._before_commit: list[Callable[[], Awaitable[None]]] = []
+        # Which background workers the committed transaction gave work to (see `work`).
+        self.work: frozenset[str] = frozenset()
 
     async def __aenter__(self) -> UnitOfWork:
         if self._write_lock is not None:
@@ -47,6 +50,7 @@ class UnitOfWork:
         self.dialect = dialect
         self.tickets = TicketRepository(self.session, dialect)
         self.outbox = OutboxRepository(self.session, dialect)
+        self.session.info["outbox"] = self.outbox
         self.inbox = InboxRepository(self.session, dialect)
         self.pending = PendingReportRepository(self.session, dialect)
         self.users = UserRepository(self.session, dialect)
@@ -77,10 +81,32 @@ class UnitOfWork:
         for hook in self._before_commit:
             await hook()
         await self.tickets.save_touched()
+        await self.outbox.write_added()
+        work = self._work_written()
         await self.session.commit()
+        self.work = self.work | work
+
+    def _work_written(self) -> frozenset[str]:
+        """What this transaction left for a background worker: messages to send ("outbox"),
+        photos to download ("photos"), files to read ("files"), updates to handle
+        ("inbox"). Only those workers are woken after the commit; a worker woken for nothing
+        spends a transaction finding that out."""
+        work = set()
+        if self.outbox.wrote:
+            work.add("outbox")
+        if self.tickets.photos_added:
+            work.add("photos")
+        if self.inbox.added:
+            work.add("inbox")
+        if self.session.info.pop("files_to_read", False) or any(
+                isinstance(row, PendingReportRow) and row.fetch_file_id is not None
+                for row in (*self.session.new, *self.session.dirty)):
+            work.add("files")
+        return frozenset(work)
 
     async def execute(self, statement: Any) -> Any:
         """For read models and aggregates that are not worth a repository method of their own."""
+        await self.outbox.write_added()
         return await self.session.execute(statement)
 
 

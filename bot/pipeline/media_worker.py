@@ -10,7 +10,7 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
 
 from domain.clock import Clock
 from handlers.media import MediaStore
@@ -38,49 +38,59 @@ class MediaWorker:
         self.batch = batch
         self.wakeup = asyncio.Event()
         self.downloaded = 0
+        self._poked = False
 
     def poke(self) -> None:
+        self._poked = True
         self.wakeup.set()
 
     async def run(self, stopping: asyncio.Event) -> None:
-        await keep_working(self.step, self.wakeup, stopping, idle_seconds=5.0, what="photos",
+        async def round_() -> bool:
+            # Fewer than a batch means none were left: the next photo pokes us.
+            return await self.step() >= self.batch
+
+        await keep_working(round_, self.wakeup, stopping, idle_seconds=5.0, what="photos",
                            guard=self.guard)
 
     async def step(self) -> int:
         now = self.timer.now()
-        # A look without the write lock first: most wake-ups find nothing to download.
-        async with self.uows(read_only=True) as uow:
-            if not await uow.tickets.photos_to_download(now, 1):
-                return 0
+        poked, self._poked = self._poked, False
+        if not poked:
+            # A periodic look without the write lock first: it mostly finds nothing. A poke
+            # comes from a transaction that added a photo, so there is one.
+            async with self.uows(read_only=True) as uow:
+                if not await uow.tickets.photos_to_download(now, 1):
+                    return 0
         async with self.uows() as uow:
-            rows = await uow.tickets.photos_to_download(now, self.batch)
-            claimed = [(r.id, r.file_id, r.attempts) for r in rows]
+            claimed = await uow.tickets.claim_photos(now, now + LEASE, self.batch)
             if not claimed:
                 return 0
-            await uow.session.execute(
-                update(PhotoRow).where(PhotoRow.id.in_([c[0] for c in claimed]))
-                .values(next_attempt_at=now + LEASE)
-            )
             await uow.commit()
         results = await asyncio.gather(*(self._fetch(file_id) for _, file_id, _ in claimed))
         async with self.uows() as uow:
+            stored = []
             for (row_id, _, attempts), (digest, size, error) in zip(claimed, results,
                                                                     strict=True):
                 if digest is not None:
-                    values = {"sha256": digest, "size": size, "next_attempt_at": None,
-                              "last_error": ""}
+                    stored.append({"row_id": row_id, "digest": digest, "size": size})
                     self.downloaded += 1
-                else:
-                    delay = min(MAX_BACKOFF, timedelta(seconds=5 * 2 ** min(attempts, 12)))
-                    values = {"next_attempt_at": self.timer.now() + delay,
-                              "last_error": error[:500]}
-                    log.warning("photo download failed; will retry",
-                                extra={"photo_id": row_id, "retry_in_s": delay.seconds,
-                                       "error": error[:200]})
+                    continue
+                delay = min(MAX_BACKOFF, timedelta(seconds=5 * 2 ** min(attempts, 12)))
+                log.warning("photo download failed; will retry",
+                            extra={"photo_id": row_id, "retry_in_s": delay.seconds,
+                                   "error": error[:200]})
                 await uow.session.execute(
                     update(PhotoRow).where(PhotoRow.id == row_id)
-                    .values(attempts=PhotoRow.attempts + 1, **values)
-                )
+                    .values(attempts=PhotoRow.attempts + 1, last_error=error[:500],
+                            next_attempt_at=self.timer.now() + delay))
+            if stored:
+                # All the downloaded ones in one statement.
+                table = PhotoRow.__table__
+                await uow.session.execute(
+                    update(table).where(table.c.id == bindparam("row_id"))
+                    .values(sha256=bindparam("digest"), size=bindparam("size"),
+                            next_attempt_at=None, last_error="",
+                            attempts=table.c.attempts + 1), stored)
             await uow.commit()
         return len(claimed)
 

@@ -97,17 +97,17 @@ class InboxProcessor:
         failure: BaseException | None = None
         event: Event | None = None
         async with self.uows() as uow:
-            row = await uow.inbox.claim_next(self.timer.now())
+            ctx = self.core.context(uow)
+            # Marked done as it is claimed: the mark commits with the handling, or neither.
+            row = await uow.inbox.take_next(self.timer.now(), ctx.now)
             if row is None:
                 return "idle"
             row_id, update_id = row.id, row.update_id
-            ctx = self.core.context(uow)
             started = time.perf_counter()
             try:
                 event = self._decode(row)
                 if event is not None:
                     await dispatch(event, ctx)
-                await uow.inbox.mark_done(row_id, ctx.now)
                 await uow.commit()
             except Exception as error:
                 if is_database_trouble(error):
@@ -152,7 +152,8 @@ class InboxProcessor:
             await uow.commit()
         self.after_commit(ctx)
 
-    def _decode(self, row: InboxRow) -> Event | None:
+    def _decode(self, row: Any) -> Event | None:
+        """`row`: the inbox row's update_id and payload."""
         payload = row.payload
         decoder = self.decoders.get(payload.get("platform", ""))
         if decoder is None:

@@ -29,6 +29,8 @@ from messaging.outbound import (
     DeleteMessage,
     EditCaption,
     EditText,
+    SendDocument,
+    SendPhoto,
     SendText,
     from_payload,
     to_payload,
@@ -40,9 +42,10 @@ from messaging.port import (
     TargetGone,
     TransientFailure,
 )
-from storage.models import ChatLaneRow, OutboxRow
+from storage.models import OutboxRow
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
+from .batching import Batcher
 from .delivery import Job, deliver_once
 from .looping import keep_working
 from .pacing import global_lane, merge_lines, merge_threshold, reserve
@@ -58,10 +61,26 @@ LEASE_MARGIN = timedelta(seconds=10)
 MAX_BACKOFF_S = 300.0
 
 
+def _is_answer(row: OutboxRow) -> bool:
+    return row.kind == AnswerButton.kind
+
+
+def _creates_message(row: OutboxRow) -> bool:
+    return row.kind in _CREATING_KINDS
+
+
+_CREATING_KINDS = frozenset({SendText.kind, SendPhoto.kind, SendDocument.kind})
+
+
 def backoff(attempts: int) -> float:
     """Seconds before the next try: a quick second try (most server errors pass at once),
     then doubling up to a cap, with jitter so that waiting messages do not retry in step."""
     return min(MAX_BACKOFF_S, 0.25 * 2.0 ** max(0, attempts - 1)) * random.uniform(0.5, 1.5)
+# How long a round waits for the deliveries still under way when one of them has finished.
+COALESCE_S = 0.02
+# How many queued lines after a head are looked at for merging. At a pace that needs more
+# lines than this to merge, no backlog is looked for at all.
+MERGE_LOOKAHEAD = 60
 # With the backoff capped at five minutes, this many attempts span about a day.
 GIVE_UP_AFTER_ATTEMPTS = 300
 # A message to a platform this deployment does not serve (its section was removed) waits,
@@ -88,8 +107,17 @@ class OutboxSender:
         self.merged_count = 0
         self.recovered_count = 0
         self._lane_free_at: float | None = None
+        # Poked since the last round (it skips the look before the claim), and whether the
+        # last round may have left messages due.
+        self._poked = False
+        self._more = False
+        # A delivery was recorded since the last round.
+        self._delivered = False
+        self._in_flight: set[asyncio.Task[None]] = set()
+        self._recorder: Batcher[Job] = Batcher(self._record_batch)
 
     def poke(self) -> None:
+        self._poked = True
         self.wakeup.set()
 
     async def recover(self) -> None:
@@ -108,16 +136,25 @@ class OutboxSender:
         """Deliver until stopped. Each chat's messages go one after another, but chats do not
         wait for each other: a chat whose message is slow or being looked for holds up no
         other chat."""
-        in_flight: set[asyncio.Task[None]] = set()
+        in_flight = self._in_flight
         self.stopping = stopping
 
         async def start_deliveries() -> bool:
+            self._more = False
+            if self._delivered and in_flight:
+                # Woken by a delivery recorded while others are still under way: they are
+                # mostly a moment from done, and one round then claims the next message of
+                # every chat together instead of a round for each.
+                await asyncio.wait(set(in_flight), timeout=COALESCE_S)
+            self._delivered = False
             jobs = await self._claim()
             for job in jobs:
                 task = asyncio.create_task(self._deliver_and_record(job))
                 in_flight.add(task)
                 task.add_done_callback(in_flight.discard)
-            return bool(jobs)
+            # Each delivery pokes once recorded; going round again before then finds the
+            # chats that were just claimed busy.
+            return self._more
 
         try:
             await keep_working(start_deliveries, self.wakeup, stopping,
@@ -137,42 +174,56 @@ class OutboxSender:
     # -- claiming --------------------------------------------------------------------------
 
     async def _claim(self) -> list[Job]:
+        """One short transaction: the heads of the chats whose lanes are free, their lanes
+        read and advanced, and the heads claimed, in a fixed handful of statements however
+        many chats take part."""
         now = self.timer.now()
         epoch = now.timestamp()
         jobs: list[Job] = []
         self._lane_free_at = None
-        # A look without the write lock first: a wake-up often finds every chat busy.
-        async with self.uows(read_only=True) as uow:
-            if not await uow.outbox.heads(now, 1):
-                return []
+        poked, self._poked = self._poked, False
+        if not poked:
+            # A periodic look mostly finds nothing: look without the write lock first. A poke
+            # (a new message, a delivery recorded) mostly means work, and the look would
+            # only add a transaction.
+            async with self.uows(read_only=True) as uow:
+                if not await uow.outbox.heads(now, 1):
+                    return []
         async with self.uows() as uow:
             heads = await uow.outbox.heads(now, self.batch)
             if not heads:
                 return []
-            global_lanes: dict[str, ChatLaneRow] = {}
+            skipped = False
+            candidates: list[tuple[OutboxRow, Adapter]] = []
             for head in heads:
                 adapter = await self._adapter_of(uow, head, now)
-                if adapter is None:
-                    continue
+                if adapter is not None:
+                    candidates.append((head, adapter))
+            paced = [(h, a) for h, a in candidates if not _is_answer(h)]
+            lanes = await uow.outbox.lanes([global_lane(a.name) for _, a in paced]
+                                           + [h.chat_id for h, _ in paced]) if paced else {}
+            floors = await uow.outbox.highest_known_message_ids(
+                [h.chat_id for h, _ in candidates
+                 if h.floor_message_id is None and _creates_message(h)])
+            for head, adapter in candidates:
                 message = from_payload(head.kind, head.payload)
                 if isinstance(message, AnswerButton):
                     jobs.append(Job(head, message, epoch, platform=adapter.name))
                     continue
-                platform_lane = global_lanes.get(adapter.name)
-                if platform_lane is None:
-                    platform_lane = await uow.outbox.lane(global_lane(adapter.name))
-                    global_lanes[adapter.name] = platform_lane
-                lane = await uow.outbox.lane(head.chat_id)
+                platform_lane = lanes[global_lane(adapter.name)]
+                lane = lanes[head.chat_id]
                 if lane.next_send_at > epoch:
                     self._note_lane(lane.next_send_at)
                     continue
                 job = Job(head, message, epoch, platform=adapter.name)
                 pace = adapter.pace
-                if head.attempts == 0 and head.merge_line is not None:
+                if (head.attempts == 0 and head.merge_line is not None
+                        and merge_threshold(pace.interval(head.chat_id)) <= MERGE_LOOKAHEAD + 1):
                     await self._merge_backlog(uow, job, now, pace.interval(head.chat_id))
                 if not await self._resolve_targets(uow, job, now):
+                    skipped = True  # the chat's next message may be due at once
                     continue
-                await self._prepare_recovery(uow, job)
+                await self._prepare_recovery(uow, job, floors)
                 interval = pace.interval(head.chat_id)
                 chat_slot, _ = reserve(lane.next_send_at, epoch, interval)
                 global_slot, _ = reserve(platform_lane.next_send_at, epoch, pace.global_interval)
@@ -180,11 +231,14 @@ class OutboxSender:
                 lane.next_send_at = job.send_at + interval
                 platform_lane.next_send_at = job.send_at + pace.global_interval
                 jobs.append(job)
-            for job in jobs:
-                lease = (datetime.fromtimestamp(job.send_at, now.tzinfo)
-                         + self._lease(self.platforms[job.platform]))
-                await uow.outbox.claim(job.row.id, lease, floor_message_id=job.floor)
+            await uow.outbox.claim_many([
+                (job.row.id, datetime.fromtimestamp(job.send_at, now.tzinfo)
+                 + self._lease(self.platforms[job.platform]), job.floor) for job in jobs])
             await uow.commit()
+        # Every chat with a message due got its head; more can be due at once only if the
+        # batch was full. Otherwise the next round waits for a poke: a delivery recorded
+        # (its chat's next message) or a new message.
+        self._more = skipped or len(heads) >= self.batch
         return jobs
 
     async def _adapter_of(self, uow: UnitOfWork, head: OutboxRow,
@@ -212,7 +266,7 @@ class OutboxSender:
         """A queue longer than the chat's pace allows becomes one message."""
         head = job.row
         threshold = merge_threshold(interval)
-        backlog = await uow.outbox.mergeable_after(head, 60)
+        backlog = await uow.outbox.mergeable_after(head, MERGE_LOOKAHEAD)
         if len(backlog) + 1 < threshold:
             return
         rows = [head, *backlog]
@@ -248,13 +302,17 @@ class OutboxSender:
             job.reply_to_id = message_id
         return True
 
-    async def _prepare_recovery(self, uow: UnitOfWork, job: Job) -> None:
-        """Remember where the message would land; if its fate is unknown, plan the search."""
+    async def _prepare_recovery(self, uow: UnitOfWork, job: Job,
+                                floors: dict[str, int]) -> None:
+        """Remember where the message would land; if its fate is unknown, plan the search.
+        `floors`: the chats' highest known message ids, read for the round."""
         if not job.creates_message:
             return
         row = job.row
         job.floor = row.floor_message_id
         if job.floor is None:
+            job.floor = floors.get(row.chat_id)
+        if job.floor is None:  # a head whose message turned into another kind (merged)
             job.floor = await uow.outbox.highest_known_message_id(row.chat_id)
         if row.status == "sending" or row.last_error.startswith(UNCERTAIN):
             known = await uow.outbox.message_ids_above(row.chat_id, job.floor)
@@ -270,6 +328,7 @@ class OutboxSender:
             # The claim lapses and the message is looked for and sent again later.
             log.exception("delivering a message failed", extra={"chat_id": job.chat_id})
         finally:
+            self._delivered = True
             self.poke()
 
     async def _deliver_and_record_one(self, job: Job) -> None:
@@ -359,52 +418,64 @@ class OutboxSender:
     # -- recording -----------------------------------------------------------------------
 
     async def _record(self, job: Job) -> None:
-        now = self.timer.now()
-        row_id, chat_id = job.row.id, job.chat_id
-        async with self.uows() as uow:
-            if job.probe_ids and job.paced:
-                # Looking for a message took requests of its own: the chat's pace counts them.
-                lane = await uow.outbox.lane(chat_id)
-                interval = self.platforms[job.platform].pace.interval(chat_id)
-                lane.next_send_at = max(lane.next_send_at, now.timestamp() + interval)
-            if job.outcome == "sent":
-                await uow.outbox.mark_sent([row_id], job.message_id, now)
-                if job.merged:
-                    await uow.outbox.mark_absorbed_sent(row_id, job.message_id)
-                self.sent_count += 1
-                await self._remember(uow, job, now)
-            elif job.outcome == "retry":
-                if job.row.attempts >= GIVE_UP_AFTER_ATTEMPTS:
-                    await uow.outbox.mark_failed([row_id], job.error, now)
-                    log.error("message given up after a day of retries",
-                              extra={"chat_id": chat_id, "error": job.error[:200]})
-                else:
-                    at = now + timedelta(seconds=job.retry_in or 1.0)
-                    await uow.outbox.mark_retry([row_id], at, job.error)
-                    if job.paced:
-                        lane = await uow.outbox.lane(chat_id)
-                        lane.next_send_at = max(lane.next_send_at, at.timestamp())
-                    log.warning("send postponed", extra={
-                        "chat_id": chat_id, "retry_in_s": round(job.retry_in or 0, 2),
-                        "error": job.error[:200]})
-            elif job.outcome == "skipped":
-                await uow.outbox.mark_sent([row_id], None, now, status="skipped")
-            else:
-                await uow.outbox.mark_failed([row_id], job.error, now)
-                log.error("message refused by the platform", extra={
-                    "chat_id": chat_id, "kind": job.row.kind, "error": job.error[:300]})
-            await uow.commit()
+        """Record what happened to the message; deliveries that finish while a record is
+        being written are recorded together in the next transaction."""
+        await self._recorder.put(job)
 
-    async def _remember(self, uow: UnitOfWork, job: Job, now: datetime) -> None:
+    async def _record_batch(self, jobs: list[Job]) -> None:
+        now = self.timer.now()
+        async with self.uows() as uow:
+            sent = [job for job in jobs if job.outcome == "sent"]
+            await uow.outbox.mark_sent_many([(job.row.id, job.message_id) for job in sent],
+                                            now)
+            for job in sent:
+                if job.merged:
+                    await uow.outbox.mark_absorbed_sent(job.row.id, job.message_id)
+            await uow.refs.remember_many(
+                [found for job in sent if (found := self._ref_of(job)) is not None], now)
+            for job in jobs:
+                await self._record_other(uow, job, now)
+            await uow.commit()
+        self.sent_count += len(sent)
+
+    async def _record_other(self, uow: UnitOfWork, job: Job, now: datetime) -> None:
+        row_id, chat_id = job.row.id, job.chat_id
+        if job.probe_ids and job.paced:
+            # Looking for a message took requests of its own: the chat's pace counts them.
+            lane = await uow.outbox.lane(chat_id)
+            interval = self.platforms[job.platform].pace.interval(chat_id)
+            lane.next_send_at = max(lane.next_send_at, now.timestamp() + interval)
+        if job.outcome == "retry":
+            if job.row.attempts >= GIVE_UP_AFTER_ATTEMPTS:
+                await uow.outbox.mark_failed([row_id], job.error, now)
+                log.error("message given up after a day of retries",
+                          extra={"chat_id": chat_id, "error": job.error[:200]})
+            else:
+                at = now + timedelta(seconds=job.retry_in or 1.0)
+                await uow.outbox.mark_retry([row_id], at, job.error)
+                if job.paced:
+                    lane = await uow.outbox.lane(chat_id)
+                    lane.next_send_at = max(lane.next_send_at, at.timestamp())
+                log.warning("send postponed", extra={
+                    "chat_id": chat_id, "retry_in_s": round(job.retry_in or 0, 2),
+                    "error": job.error[:200]})
+        elif job.outcome == "skipped":
+            await uow.outbox.mark_sent([row_id], None, now, status="skipped")
+        elif job.outcome != "sent":
+            await uow.outbox.mark_failed([row_id], job.error, now)
+            log.error("message refused by the platform", extra={
+                "chat_id": chat_id, "kind": job.row.kind, "error": job.error[:300]})
+
+    def _ref_of(self, job: Job) -> tuple[str, str, str, int | None] | None:
+        """The name a delivered message is remembered under, if any."""
         if job.message_id is None or not job.creates_message:
-            return
+            return None
         message = job.message
         ticket = getattr(message, "ticket", None)
         ref = getattr(message, "ref", None)
         if ref is None and ticket is not None:
             ref = f"msg:{job.chat_id}:{job.message_id}"
-        if ref is not None:
-            await uow.refs.remember(ref, job.chat_id, job.message_id, now, ticket_number=ticket)
+        return None if ref is None else (ref, job.chat_id, job.message_id, ticket)
 
     def _note_lane(self, free_at: float) -> None:
         if self._lane_free_at is None or free_at < self._lane_free_at:
@@ -412,6 +483,11 @@ class OutboxSender:
 
     async def _idle_delay(self) -> float:
         """How long to sleep when nothing could be sent (a poke from a new message wakes us)."""
+        if self._in_flight:
+            # Each delivery in flight pokes when it is recorded, and the round after it
+            # looks again: no need to ask the database when the next message falls due.
+            return 2.0 if self._lane_free_at is None else min(
+                2.0, max(0.005, self._lane_free_at - self.timer.now().timestamp()))
         async with self.uows(read_only=True) as uow:
             due = await uow.outbox.next_wakeup()
         candidates = [t for t in (due.timestamp() if due else None, self._lane_free_at) if t]

@@ -12,7 +12,7 @@ from io import BytesIO
 from typing import TypeVar
 
 import aiohttp
-from aiogram import Bot
+from aiogram import Bot, methods
 from aiogram.exceptions import (
     TelegramAPIError,
     TelegramBadRequest,
@@ -23,6 +23,7 @@ from aiogram.exceptions import (
     TelegramRetryAfter,
     TelegramServerError,
 )
+from aiogram.methods.base import Response
 from aiogram.types import (
     BufferedInputFile,
     InlineKeyboardButton,
@@ -51,6 +52,12 @@ T = TypeVar("T")
 _GONE = ("message to edit not found", "message to be replied not found",
          "message to delete not found", "message can't be deleted")
 _NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+# aiogram reads every answer through Response[<the method's result type>], a generic model that
+# pydantic caches only weakly. A model nothing else keeps alive (Response[File]) was built
+# again for almost every call, a few milliseconds each; held here, each is built once.
+_RESPONSE_MODELS = tuple(Response[method.__returning__] for method in (  # type: ignore[name-defined]
+    methods.GetFile, methods.SendMessage, methods.EditMessageText, methods.DeleteMessage,
+    methods.GetUpdates))
 
 
 class TelegramMessenger:

@@ -12,6 +12,8 @@ from handlers.context import Context
 from handlers.intake.categories import categorize
 from handlers.intake.pending_report import PendingReport, PhotoPart
 from handlers.media import media_ref
+from handlers.workflow import sla
+from handlers.workflow.schedule import windows_for
 from messaging.inbound import Chat, ForwardInfo, Person, Position
 from messaging.outbound import SendText, Target
 
@@ -112,9 +114,12 @@ async def _open(ctx: Context, draft: Draft, category: str) -> Ticket:
     department = ctx.services.areas.route(category, draft.location.lat, draft.location.lon)
     if department is not None:
         ticket.assign(department, ctx.now)
-    ack_due = ctx.now + ctx.directory.ack_window(category)
-    resolve_due = ctx.now + ctx.directory.resolve_window(category)
-    await ctx.uow.tickets.add(ticket, ack_due_at=ack_due, resolve_due_at=resolve_due)
+    # The schedule the new ticket's consequences would store (`workflow.schedule.plan`),
+    # written with the insert: plan then finds it in place and changes nothing.
+    windows = windows_for(ctx, ticket)
+    await ctx.uow.tickets.add(ticket, ack_due_at=sla.ack_due(ticket, windows),
+                              resolve_due_at=sla.resolve_due(ticket, windows),
+                              next_check_at=sla.next_check(ticket, windows))
     await ctx.uow.tickets.add_follower(ticket, draft.reporter.id, reporter.name, draft.chat.id,
                                        draft.message_id, ctx.now)
     await _add_photos(ctx, ticket, draft)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import InboxRow
@@ -27,6 +28,8 @@ class InboxRepository:
     def __init__(self, session: AsyncSession, dialect: str) -> None:
         self.session = session
         self.dialect = dialect
+        # An update to handle was stored (the processor is woken after the commit).
+        self.added = False
 
     async def add(self, updates: list[IncomingUpdate], now: datetime) -> int:
         """Store updates; ones already stored (same update or same message) are ignored."""
@@ -40,7 +43,9 @@ class InboxRepository:
             for u in updates
         ]).on_conflict_do_nothing()
         result = await self.session.execute(statement)
-        return max(result.rowcount or 0, 0)
+        added = max(result.rowcount or 0, 0)
+        self.added = self.added or added > 0
+        return added
 
     async def claim_next(self, now: datetime) -> InboxRow | None:
         """The oldest pending update of some chat whose earlier updates are all done.
@@ -48,27 +53,18 @@ class InboxRepository:
         Updates of one chat are handled in order; different chats proceed in parallel, each
         worker skipping rows another worker holds.
         """
-        firsts = (
-            select(func.min(InboxRow.id))
-            .where(InboxRow.status == "pending", InboxRow.chat_id.is_not(None))
-            .group_by(InboxRow.chat_id)
-        )
-        chatless = select(InboxRow.id).where(InboxRow.status == "pending",
-                                             InboxRow.chat_id.is_(None))
-        # The status is checked again outside the subquery: PostgreSQL re-evaluates only the
-        # outer conditions on a row another worker just committed (a row handled meanwhile
-        # must not be taken again).
-        query = (
-            select(InboxRow)
-            .where(or_(InboxRow.id.in_(firsts), InboxRow.id.in_(chatless)),
-                   InboxRow.status == "pending",
-                   or_(InboxRow.claimed_until.is_(None), InboxRow.claimed_until <= now))
-            .order_by(InboxRow.id)
-            .limit(1)
-        )
+        query = select(InboxRow).where(*_next_conditions(now)).order_by(InboxRow.id).limit(1)
         if self.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True, of=InboxRow)
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def take_next(self, now: datetime, done_at: datetime) -> Any | None:
+        """`claim_next` and `mark_done` in one statement: the update is marked done as it is
+        claimed, inside the caller's transaction. If handling it fails, the transaction rolls
+        back and the update is pending again, as if never claimed. Returns the row's id,
+        update_id and payload, or None."""
+        statement = _take_next(self.dialect)
+        return (await self.session.execute(statement, {"now": now, "done_at": done_at})).first()
 
     async def peek_pending(self, limit: int) -> list[InboxRow]:
         query = (select(InboxRow).where(InboxRow.status == "pending")
@@ -118,3 +114,38 @@ class InboxRepository:
                 or_(InboxRow.status == "pending", InboxRow.received_at >= since))
         )
         return int(found.scalar_one())
+
+
+def _next_conditions(now: Any) -> list[Any]:
+    """The oldest pending update of each chat, and every pending update of no chat."""
+    firsts = (
+        select(func.min(InboxRow.id))
+        .where(InboxRow.status == "pending", InboxRow.chat_id.is_not(None))
+        .group_by(InboxRow.chat_id)
+    )
+    chatless = select(InboxRow.id).where(InboxRow.status == "pending",
+                                         InboxRow.chat_id.is_(None))
+    # The status is checked again outside the subquery: PostgreSQL re-evaluates only the
+    # outer conditions on a row another worker just committed (a row handled meanwhile
+    # must not be taken again).
+    return [or_(InboxRow.id.in_(firsts), InboxRow.id.in_(chatless)),
+            InboxRow.status == "pending",
+            or_(InboxRow.claimed_until.is_(None), InboxRow.claimed_until <= now)]
+
+
+@functools.cache
+def _take_next(dialect: str) -> Any:
+    """Built once per dialect: it runs for every update, and building it costs more than
+    running it."""
+    table = InboxRow.__table__
+    chosen = select(InboxRow.id).where(*_next_conditions(bindparam("now"))).order_by(
+        InboxRow.id).limit(1)
+    if dialect == "postgresql":
+        chosen = chosen.with_for_update(skip_locked=True)
+    return (
+        update(table)
+        .where(table.c.id == chosen.scalar_subquery(), table.c.status == "pending")
+        .values(status="done", processed_at=bindparam("done_at"),
+                attempts=table.c.attempts + 1)
+        .returning(table.c.id, table.c.update_id, table.c.payload)
+    )

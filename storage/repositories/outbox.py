@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, union_all, update
+from sqlalchemy import bindparam, func, insert, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.outbound import Outgoing, to_payload
@@ -21,32 +22,54 @@ class OutboxRepository:
     def __init__(self, session: AsyncSession, dialect: str) -> None:
         self.session = session
         self.dialect = dialect
+        # A message to deliver was written (the sender is woken after the commit).
+        self.wrote = False
+        self._added: list[dict[str, Any]] = []
 
     def add(self, message: Outgoing, now: datetime, *, not_before: datetime | None = None) -> None:
-        self.session.add(OutboxRow(
-            chat_id=message.chat_id,
-            kind=message.kind,
-            payload=to_payload(message),
-            status="pending",
-            created_at=now,
-            not_before=not_before,
-            attempts=0,
-            ref=getattr(message, "ref", None),
-            merge_line=getattr(message, "merge_line", None),
-            last_error="",
-        ))
+        """Queue a message. The messages a unit of work adds are written together, in the
+        order added, by one statement (`write_added`) before it commits or reads the outbox."""
+        self.wrote = True
+        self._added.append({
+            "chat_id": message.chat_id, "kind": message.kind, "payload": to_payload(message),
+            "status": "pending", "created_at": now, "not_before": not_before, "attempts": 0,
+            "ref": getattr(message, "ref", None),
+            "merge_line": getattr(message, "merge_line", None), "last_error": "",
+            "sent_at": None, "message_id": None,
+        })
+
+    @property
+    def queued(self) -> bool:
+        return bool(self._added)
+
+    async def write_added(self) -> None:
+        if self._added:
+            rows, self._added = self._added, []
+            # No flush of other pending changes first: the outbox depends on none of them.
+            with self.session.no_autoflush:
+                await self.session.execute(insert(OutboxRow.__table__), rows)
+
+    def write_added_now(self, session: Any) -> None:
+        """`write_added` from inside the session's own (synchronous) execution of a query."""
+        if self._added:
+            rows, self._added = self._added, []
+            with session.no_autoflush:
+                session.execute(insert(OutboxRow.__table__), rows)
 
     def add_sent(self, message: Outgoing, message_id: str, now: datetime) -> None:
         """A message delivered without the outbox (the database was away), recorded as sent:
         the chat's known message ids must include it."""
-        self.session.add(OutboxRow(
-            chat_id=message.chat_id, kind=message.kind, payload=to_payload(message),
-            status="sent", created_at=now, sent_at=now, attempts=1, message_id=message_id,
-            last_error=""))
+        self._added.append({
+            "chat_id": message.chat_id, "kind": message.kind, "payload": to_payload(message),
+            "status": "sent", "created_at": now, "not_before": None, "attempts": 1,
+            "ref": None, "merge_line": None, "last_error": "", "sent_at": now,
+            "message_id": message_id,
+        })
 
     async def supersede_edits(self, chat_id: str, ref: str, now: datetime) -> int:
         """Unsent edits of the message named `ref`: a newer edit makes them pointless, so
         they are skipped (a busy list edited many times is sent once, not many times)."""
+        await self.write_added()
         found = await self.session.execute(
             select(OutboxRow.id, OutboxRow.payload)
             .where(OutboxRow.chat_id == chat_id, OutboxRow.kind == "edit_text",
@@ -67,31 +90,13 @@ class OutboxRepository:
 
         A row in "sending" whose lease ran out was interrupted by a crash and is retried.
         """
-        # Chat 0 holds what is not a chat message (answers to button presses): no order to
-        # keep, so each is a head of its own and one slow answer holds up no other.
-        firsts = union_all(
-            select(func.min(OutboxRow.id).label("id"))
-            .where(OutboxRow.status.in_(ACTIVE), OutboxRow.chat_id != UNORDERED)
-            .group_by(OutboxRow.chat_id),
-            select(OutboxRow.id.label("id"))
-            .where(OutboxRow.status.in_(ACTIVE), OutboxRow.chat_id == UNORDERED),
-        ).subquery()
-        # The status is repeated outside the subquery: PostgreSQL re-checks only the outer
-        # conditions on a row another worker just committed.
-        query = (
-            select(OutboxRow)
-            .where(OutboxRow.id.in_(select(firsts.c.id)), OutboxRow.status.in_(ACTIVE),
-                   or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
-                   or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= now))
-            .order_by(OutboxRow.id)
-            .limit(limit)
-        )
-        if self.dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True, of=OutboxRow)
-        return list((await self.session.execute(query)).scalars())
+        await self.write_added()
+        found = await self.session.execute(_heads(self.dialect), {"now": now, "limit": limit})
+        return list(found.scalars())
 
     async def mergeable_after(self, head: OutboxRow, limit: int) -> list[OutboxRow]:
         """Pending status lines that directly follow `head` in its chat."""
+        await self.write_added()
         query = (
             select(OutboxRow)
             .where(OutboxRow.chat_id == head.chat_id, OutboxRow.status == "pending",
@@ -110,6 +115,7 @@ class OutboxRepository:
 
     async def next_wakeup(self) -> datetime | None:
         """When the earliest waiting message becomes due (for the sender's sleep)."""
+        await self.write_added()
         value = await self.session.execute(
             select(func.min(func.coalesce(OutboxRow.not_before, OutboxRow.claimed_until)))
             .where(OutboxRow.status.in_(ACTIVE))
@@ -118,11 +124,30 @@ class OutboxRepository:
 
     async def claim(self, row_id: int, lease_until: datetime, *,
                     floor_message_id: int | None) -> None:
+        await self.claim_many([(row_id, lease_until, floor_message_id)])
+
+    async def claim_many(self, claims: list[tuple[int, datetime, int | None]]) -> None:
+        """(row id, lease until, floor message id) each, in one statement (executemany)."""
+        if not claims:
+            return
+        table = OutboxRow.__table__
         await self.session.execute(
-            update(OutboxRow).where(OutboxRow.id == row_id)
-            .values(status="sending", claimed_until=lease_until,
-                    attempts=OutboxRow.attempts + 1, floor_message_id=floor_message_id)
-        )
+            update(table).where(table.c.id == bindparam("row_id"))
+            .values(status="sending", claimed_until=bindparam("lease"),
+                    attempts=table.c.attempts + 1, floor_message_id=bindparam("floor")),
+            [{"row_id": row_id, "lease": lease, "floor": floor}
+             for row_id, lease, floor in claims])
+
+    async def mark_sent_many(self, sent: list[tuple[int, str | None]], now: datetime) -> None:
+        """(row id, platform message id) each, recorded as sent in one statement."""
+        if not sent:
+            return
+        table = OutboxRow.__table__
+        await self.session.execute(
+            update(table).where(table.c.id == bindparam("row_id"))
+            .values(status="sent", sent_at=now, message_id=bindparam("sent_id"),
+                    claimed_until=None),
+            [{"row_id": row_id, "sent_id": message_id} for row_id, message_id in sent])
 
     async def mark_sent(self, row_ids: list[int], message_id: str | None, now: datetime,
                         status: str = "sent") -> None:
@@ -163,6 +188,7 @@ class OutboxRepository:
 
         Only numbered chats have one (Telegram numbers a chat's messages in order, kept as
         digits); elsewhere this is 0 and a lost message is not looked for."""
+        await self.write_added()
         from storage.models import InboxRow
 
         ours = select(OutboxRow.message_id.label("id")).where(OutboxRow.chat_id == chat_id)
@@ -173,19 +199,34 @@ class OutboxRepository:
             .order_by(func.length(both.c.id).desc(), both.c.id.desc()).limit(1))
         return numbered(found.scalar_one_or_none()) or 0
 
+    async def highest_known_message_ids(self, chat_ids: list[str]) -> dict[str, int]:
+        """`highest_known_message_id` of several chats in one statement."""
+        await self.write_added()
+        if not chat_ids:
+            return {}
+        found = (await self.session.execute(
+            _highest_known(len(chat_ids)),
+            {f"chat_{index}": chat_id for index, chat_id in enumerate(chat_ids)})).one()
+        return {chat_id: numbered(value) or 0
+                for chat_id, value in zip(chat_ids, found, strict=True)}
+
     async def message_ids_above(self, chat_id: str, floor: int) -> set[int]:
+        await self.write_added()
         return await numbered_above(self.session, OutboxRow, chat_id, floor)
 
     async def get(self, row_id: int) -> OutboxRow | None:
+        await self.write_added()
         return await self.session.get(OutboxRow, row_id)
 
     async def counts(self) -> dict[str, int]:
+        await self.write_added()
         rows = await self.session.execute(
             select(OutboxRow.status, func.count()).group_by(OutboxRow.status)
         )
         return {status: int(count) for status, count in rows.all()}
 
     async def active_exists(self) -> bool:
+        await self.write_added()
         found = await self.session.execute(
             select(OutboxRow.id).where(OutboxRow.status.in_(ACTIVE)).limit(1)
         )
@@ -209,6 +250,67 @@ class OutboxRepository:
             lane = (await self.session.execute(query)).scalar_one()
         return lane
 
+    async def lanes(self, chat_ids: list[str]) -> dict[str, ChatLaneRow]:
+        """The pacing lanes of several chats (made when missing), in one statement when they
+        all exist."""
+        wanted = sorted(set(chat_ids))
+        query = select(ChatLaneRow).where(ChatLaneRow.chat_id.in_(wanted))
+        if self.dialect == "postgresql":
+            # Locked in one order, so two senders never wait on each other in a circle.
+            query = query.order_by(ChatLaneRow.chat_id).with_for_update()
+        found = {lane.chat_id: lane for lane in (await self.session.execute(query)).scalars()}
+        for chat_id in wanted:
+            if chat_id not in found:
+                found[chat_id] = await self.lane(chat_id)
+        return found
+
     async def save_lane(self, lane: ChatLaneRow, **values: Any) -> None:
         for key, value in values.items():
             setattr(lane, key, value)
+
+
+@functools.cache
+def _heads(dialect: str) -> Any:
+    """The query of `heads`, built once per dialect (a sender runs it every round)."""
+    now = bindparam("now")
+    # Chat 0 holds what is not a chat message (answers to button presses): no order to
+    # keep, so each is a head of its own and one slow answer holds up no other.
+    firsts = union_all(
+        select(func.min(OutboxRow.id).label("id"))
+        .where(OutboxRow.status.in_(ACTIVE), OutboxRow.chat_id != UNORDERED)
+        .group_by(OutboxRow.chat_id),
+        select(OutboxRow.id.label("id"))
+        .where(OutboxRow.status.in_(ACTIVE), OutboxRow.chat_id == UNORDERED),
+    ).subquery()
+    # The status is repeated outside the subquery: PostgreSQL re-checks only the outer
+    # conditions on a row another worker just committed.
+    query = (
+        select(OutboxRow)
+        .where(OutboxRow.id.in_(select(firsts.c.id)), OutboxRow.status.in_(ACTIVE),
+               or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
+               or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= now))
+        .order_by(OutboxRow.id)
+        .limit(bindparam("limit"))
+    )
+    if dialect == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=OutboxRow)
+    return query
+
+
+@functools.cache
+def _highest_known(chats: int) -> Any:
+    """For `chats` chats (bound as chat_0, chat_1…), each one's highest message id, as one
+    row; built once per number of chats (a sender's round asks for a few)."""
+    from storage.models import InboxRow
+
+    columns = []
+    for index in range(chats):
+        chat_id = bindparam(f"chat_{index}")
+        ours = select(OutboxRow.message_id.label("id")).where(OutboxRow.chat_id == chat_id)
+        theirs = select(InboxRow.message_id.label("id")).where(InboxRow.chat_id == chat_id)
+        both = union_all(ours, theirs).subquery()
+        columns.append(
+            select(both.c.id).where(both.c.id.is_not(None))
+            .order_by(func.length(both.c.id).desc(), both.c.id.desc()).limit(1)
+            .scalar_subquery().label(f"c{index}"))
+    return select(*columns)

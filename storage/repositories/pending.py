@@ -7,9 +7,11 @@ twice (or on two workers at once) claims each row exactly once.
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PendingReportRow
@@ -40,16 +42,9 @@ class PendingReportRepository:
                        at: datetime) -> list[PendingReportRow]:
         """The person's reports in this chat still open at `at` (when their message was
         sent), newest first."""
-        query = (
-            select(PendingReportRow)
-            .where(PendingReportRow.chat_id == chat_id, PendingReportRow.user_id == user_id,
-                   PendingReportRow.status.in_(TAKING_PIECES),
-                   PendingReportRow.expires_at > at)
-            .order_by(PendingReportRow.started_at.desc(), PendingReportRow.id.desc())
-        )
-        if self.dialect == "postgresql":
-            query = query.with_for_update()
-        return list((await self.session.execute(query)).scalars())
+        found = await self.session.execute(
+            _open_for(self.dialect), {"chat_id": chat_id, "user_id": user_id, "at": at})
+        return list(found.scalars())
 
     async def recent_for(self, chat_id: str, user_id: str) -> list[PendingReportRow]:
         """The person's latest reports in this chat in any state, newest first."""
@@ -192,3 +187,19 @@ class PendingReportRepository:
             .where(PendingReportRow.hold_list == hold_list)
             .group_by(PendingReportRow.status))
         return {str(status): int(count) for status, count in found.all()}
+
+
+@functools.cache
+def _open_for(dialect: str) -> Any:
+    """The query of `open_for`, built once per dialect (intake runs it for every piece)."""
+    query = (
+        select(PendingReportRow)
+        .where(PendingReportRow.chat_id == bindparam("chat_id"),
+               PendingReportRow.user_id == bindparam("user_id"),
+               PendingReportRow.status.in_(TAKING_PIECES),
+               PendingReportRow.expires_at > bindparam("at"))
+        .order_by(PendingReportRow.started_at.desc(), PendingReportRow.id.desc())
+    )
+    if dialect == "postgresql":
+        query = query.with_for_update()
+    return query

@@ -25,6 +25,19 @@ class MessageRefRepository:
             .on_conflict_do_nothing()
         )
 
+    async def remember_many(self, refs: list[tuple[str, str, str, int | None]],
+                            now: datetime) -> None:
+        """Several at once, (ref, chat id, message id, ticket number) each: one statement."""
+        if not refs:
+            return
+        await self.session.execute(
+            insert_ignoring_conflicts(self.dialect, MessageRefRow)
+            .values([{"ref": ref, "chat_id": chat_id, "message_id": message_id,
+                      "ticket_number": ticket, "created_at": now}
+                     for ref, chat_id, message_id, ticket in refs])
+            .on_conflict_do_nothing()
+        )
+
     async def resolve(self, ref: str) -> MessageRefRow | None:
         return await self.session.get(MessageRefRow, ref)
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text, update
+from sqlalchemy import and_, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.status import AWAITING_ACK, OPEN_STATUSES, Status
@@ -20,6 +20,7 @@ from storage.models import (
     TicketEventRow,
     TicketRow,
 )
+from storage.repositories._upsert import insert_ignoring_conflicts
 
 TICKET_COUNTER = "ticket_number"
 
@@ -66,6 +67,11 @@ class TicketRepository:
         # events were already stored then: what changed since is what the unit of work hands
         # to its before-commit hooks. One copy per ticket, so two loads share their changes.
         self._seen: dict[int, tuple[Ticket, int]] = {}
+        # A photo to download was added (the media worker is woken after the commit).
+        self.photos_added = False
+        # The schedule of each ticket this unit of work inserted, as written: setting the
+        # same again writes nothing.
+        self._schedules: dict[int, tuple[datetime | None, ...]] = {}
 
     def touched(self) -> list[tuple[Ticket, int]]:
         """The tickets seen so far, each with the number of events it had in storage when
@@ -77,11 +83,13 @@ class TicketRepository:
         return await self.next_value(TICKET_COUNTER)
 
     async def next_value(self, counter: str) -> int:
-        result = await self.session.execute(
-            update(Counter)
-            .where(Counter.name == counter)
-            .values(value=Counter.value + 1)
-            .returning(Counter.value)
+        # On the table, not the entity: the ORM would flush pending changes first.
+        table = Counter.__table__
+        result = await self._write(
+            update(table)
+            .where(table.c.name == counter)
+            .values(value=table.c.value + 1)
+            .returning(table.c.value)
         )
         value = result.scalar_one_or_none()
         if value is not None:
@@ -92,14 +100,20 @@ class TicketRepository:
         return 1
 
     async def add(self, ticket: Ticket, *, ack_due_at: datetime | None,
-                  resolve_due_at: datetime | None) -> None:
-        row = TicketRow(version=len(ticket.events), ack_due_at=ack_due_at,
-                        resolve_due_at=resolve_due_at)
-        _project(ticket, row)
-        self.session.add(row)
-        await self.session.flush()
-        ticket.id = row.id
-        self._append_events(ticket)
+                  resolve_due_at: datetime | None,
+                  next_check_at: datetime | None = None) -> None:
+        """Insert the ticket and its events: two statements. `next_check_at` given here saves
+        the schedule's update right after the insert (see `set_schedule`)."""
+        table = TicketRow.__table__
+        schedule = (ack_due_at, resolve_due_at, next_check_at)
+        found = await self._write(
+            insert(table).values(**_values(ticket), version=len(ticket.events),
+                                 ack_due_at=ack_due_at, resolve_due_at=resolve_due_at,
+                                 next_check_at=next_check_at)
+            .returning(table.c.id))
+        ticket.id = int(found.scalar_one())
+        self._schedules[ticket.id] = schedule
+        await self._append_events(ticket)
         self._seen.setdefault(ticket.number, (ticket, 0))
 
     async def get(self, number: int, *, for_update: bool = False) -> Ticket | None:
@@ -145,7 +159,7 @@ class TicketRepository:
         assert row is not None
         _project(ticket, row)
         row.version = len(ticket.events)
-        self._append_events(ticket)
+        await self._append_events(ticket)
 
     async def set_deadlines(self, ticket: Ticket, *, ack_due_at: datetime | None,
                             resolve_due_at: datetime | None) -> None:
@@ -169,7 +183,10 @@ class TicketRepository:
             for low, high in cell_ranges(lat, lon, radius_m)
         ]
         query = select(TicketRow).where(or_(*ranges)).order_by(TicketRow.number).limit(50)
-        return list((await self.session.execute(query)).scalars())
+        # Nothing this unit of work holds unwritten changes which tickets are open nearby:
+        # no flush (a report's row is written once, at commit, not also here).
+        with self.session.no_autoflush:
+            return list((await self.session.execute(query)).scalars())
 
     async def lock_nearby(self, category_id: str, lat: float, lon: float,
                           radius_m: float) -> None:
@@ -181,19 +198,23 @@ class TicketRepository:
         """
         if self.dialect != "postgresql":
             return
-        for key in sorted(cell_lock_keys(category_id, lat, lon, radius_m)):
-            await self.session.execute(select(func.pg_advisory_xact_lock(key)))
+        # One statement for all cells; PostgreSQL evaluates the select list left to right,
+        # so every worker still takes the locks in the same (sorted) order.
+        keys = sorted(cell_lock_keys(category_id, lat, lon, radius_m))
+        if keys:
+            await self._write(select(*(func.pg_advisory_xact_lock(key) for key in keys)))
 
     # -- followers and photos -------------------------------------------------------------
 
     async def add_follower(self, ticket: Ticket, user_id: str, name: str, chat_id: str,
                            message_id: str | None, now: datetime) -> bool:
-        existing = await self.session.get(FollowerRow, (ticket.id, user_id))
-        if existing is not None:
-            return False
-        self.session.add(FollowerRow(ticket_id=ticket.id, user_id=user_id, name=name,
-                                     chat_id=chat_id, message_id=message_id, joined_at=now))
-        return True
+        """False when the person already follows the ticket (one statement either way)."""
+        result = await self._write(
+            insert_ignoring_conflicts(self.dialect, FollowerRow.__table__)
+            .values(ticket_id=ticket.id, user_id=user_id, name=name, chat_id=chat_id,
+                    message_id=message_id, joined_at=now)
+            .on_conflict_do_nothing())
+        return (result.rowcount or 0) == 1
 
     async def followers(self, ticket: Ticket) -> list[Follower]:
         rows = await self.session.execute(
@@ -204,16 +225,16 @@ class TicketRepository:
 
     async def add_photo(self, ticket: Ticket, *, file_id: str, file_unique_id: str, kind: str,
                         now: datetime, added_by: str | None) -> bool:
-        exists = await self.session.execute(
-            select(PhotoRow.id).where(PhotoRow.ticket_id == ticket.id,
-                                      PhotoRow.file_unique_id == file_unique_id)
-        )
-        if exists.first() is not None:
-            return False
-        self.session.add(PhotoRow(ticket_id=ticket.id, file_id=file_id,
-                                  file_unique_id=file_unique_id, kind=kind, added_at=now,
-                                  added_by=added_by, next_attempt_at=None))
-        return True
+        """False when the ticket has this photo already (one statement either way)."""
+        result = await self._write(
+            insert_ignoring_conflicts(self.dialect, PhotoRow.__table__)
+            .values(ticket_id=ticket.id, file_id=file_id, file_unique_id=file_unique_id,
+                    kind=kind, added_at=now, added_by=added_by, next_attempt_at=None,
+                    attempts=0, last_error="")
+            .on_conflict_do_nothing())
+        added = (result.rowcount or 0) == 1
+        self.photos_added = self.photos_added or added
+        return added
 
     async def photos(self, ticket: Ticket) -> list[Photo]:
         rows = await self.session.execute(
@@ -234,6 +255,26 @@ class TicketRepository:
             query = query.with_for_update(skip_locked=True)
         return list((await self.session.execute(query)).scalars())
 
+    async def claim_photos(self, now: datetime, lease_until: datetime,
+                           limit: int) -> list[tuple[int, str, int]]:
+        """Lease up to `limit` photos due for download, in one statement: (id, file id,
+        attempts) each. On PostgreSQL, photos another worker holds are skipped."""
+        due = (
+            select(PhotoRow.id)
+            .where(PhotoRow.sha256.is_(None),
+                   or_(PhotoRow.next_attempt_at.is_(None), PhotoRow.next_attempt_at <= now))
+            .order_by(PhotoRow.id)
+            .limit(limit)
+        )
+        if self.dialect == "postgresql":
+            due = due.with_for_update(skip_locked=True)
+        table = PhotoRow.__table__
+        found = await self.session.execute(
+            update(table).where(table.c.id.in_(due))
+            .values(next_attempt_at=lease_until)
+            .returning(table.c.id, table.c.file_id, table.c.attempts))
+        return sorted((int(i), str(f), int(a)) for i, f, a in found.all())
+
     async def reported_by(self, user_id: str, since: datetime) -> list[datetime]:
         """When the person's tickets since `since` were reported (the per-reporter limit)."""
         found = await self.session.execute(
@@ -250,6 +291,15 @@ class TicketRepository:
                            resolve_due_at: datetime | None,
                            next_check_at: datetime | None) -> None:
         """The ticket's deadlines, and when the workflow job should next look at it."""
+        schedule = (ack_due_at, resolve_due_at, next_check_at)
+        if ticket.id in self._schedules:
+            if self._schedules[ticket.id] != schedule:
+                await self.session.execute(
+                    update(TicketRow.__table__).where(TicketRow.__table__.c.id == ticket.id)
+                    .values(ack_due_at=ack_due_at, resolve_due_at=resolve_due_at,
+                            next_check_at=next_check_at))
+                self._schedules[ticket.id] = schedule
+            return
         row = await self.session.get(TicketRow, ticket.id)
         assert row is not None
         row.ack_due_at = ack_due_at
@@ -298,6 +348,13 @@ class TicketRepository:
 
     # -- internals -------------------------------------------------------------------------
 
+    async def _write(self, statement: Any, rows: list[dict[str, Any]] | None = None) -> Any:
+        """A write that depends on no unwritten change of the unit of work: run without
+        flushing them first, so a row changed in several steps (a report being filed) is
+        written once, at commit, instead of at each statement."""
+        with self.session.no_autoflush:
+            return await self.session.execute(statement, rows)
+
     async def _load(self, row: TicketRow) -> Ticket:
         events = await self.session.execute(
             select(TicketEventRow).where(TicketEventRow.ticket_id == row.id)
@@ -307,20 +364,28 @@ class TicketRepository:
         ticket.id = row.id
         return ticket
 
-    def _append_events(self, ticket: Ticket) -> None:
-        for seq, event in enumerate(ticket.new_events, start=ticket.stored_events):
-            self.session.add(TicketEventRow(
-                ticket_id=ticket.id, seq=seq, kind=event.kind, at=event.at,
-                actor_id=event.actor.user_id, actor_name=event.actor.name,
-                from_status=event.from_status.value if event.from_status else None,
-                to_status=event.to_status.value if event.to_status else None,
-                note=event.note, data=dict(event.data),
-            ))
+    async def _append_events(self, ticket: Ticket) -> None:
+        """The new events in one statement (their ids are never read back)."""
+        rows = [
+            {"ticket_id": ticket.id, "seq": seq, "kind": event.kind, "at": event.at,
+             "actor_id": event.actor.user_id, "actor_name": event.actor.name,
+             "from_status": event.from_status.value if event.from_status else None,
+             "to_status": event.to_status.value if event.to_status else None,
+             "note": event.note, "data": dict(event.data)}
+            for seq, event in enumerate(ticket.new_events, start=ticket.stored_events)]
+        if rows:
+            await self._write(insert(TicketEventRow.__table__), rows)
         ticket.stored_events = len(ticket.events)
 
 
 def _project(ticket: Ticket, row: TicketRow) -> None:
-    values: dict[str, Any] = {
+    for key, value in _values(ticket).items():
+        setattr(row, key, value)
+
+
+def _values(ticket: Ticket) -> dict[str, Any]:
+    """The ticket row's columns that follow from the ticket's log."""
+    return {
         "number": ticket.number,
         "status": ticket.status.value,
         "category_id": ticket.category_id,
@@ -353,8 +418,6 @@ def _project(ticket: Ticket, row: TicketRow) -> None:
         "resolve_reminder": ticket.resolve_reminder,
         "updated_at": ticket.last_event_at,
     }
-    for key, value in values.items():
-        setattr(row, key, value)
 
 
 def _last_at(ticket: Ticket, kind: str) -> datetime | None:
