@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .drivers.base import Role
+from domain.identity import account
+
+from .drivers.base import Place, Role
 from .steps import numbers_in, report, spot
 
 REPORTS = 30
@@ -40,6 +42,16 @@ async def test_every_report_is_filed_once_across_a_crash(driver):
     filed = Counter(t.description for t in tickets)
     assert filed == Counter(f"路面鼓包 第{i}处" for i in range(REPORTS)), filed
     assert len(tickets) == REPORTS
+    if not driver.capabilities.reply_threads:
+        # One to one and without threads, what a follower reads cannot be told apart by the
+        # post it answers: each rider has been told the number of every ticket they reported,
+        # and of no other.
+        for role in RIDERS:
+            mine = {t.number for t in tickets
+                    if account(t.reporter.user_id) == driver.address(role)}
+            told = {n for s in driver.seen(Place.PRIVATE, role) for n in numbers_in(s.text)}
+            assert mine == told, (role, sorted(mine), sorted(told))
+        return
     for index, photo in enumerate(posted):
         named = [n for s in driver.answers(photo) for n in numbers_in(s.text)]
         said = (index, [s.text for s in driver.answers(photo)])

@@ -50,12 +50,20 @@ class WeChatDriver:
 
     def __init__(self, database_url: str, tmp_path: Path, clock: FakeClock,
                  **sections: Any) -> None:
-        self.harness = WeChatHarness(database_url, tmp_path, clock, **sections)
+        # WeChat retries a push three times over about 15 s; here over about 7 s, so a push
+        # in flight when the bot dies reaches it once it is back, as it would at WeChat.
+        self.harness = WeChatHarness(database_url, tmp_path, clock, push_retry_interval_s=2.5,
+                                     **sections)
         self.clock = clock
         self._photos = 0
         # While the bot is down, what followers post is retried by WeChat in the background.
         self._down = False
         self._retrying: list[asyncio.Task[Any]] = []
+        # A burst (posts made without settling) goes on while the bot works, as riders do:
+        # each follower's posts leave in order, each after their previous one.
+        self._chains: dict[str, asyncio.Task[Any]] = {}
+        self._posting: list[asyncio.Task[Any]] = []
+        self._gave_up: list[Any] = []
         # Each follower's posts in order: where their chat stood, and the words posted.
         self._posts: dict[str, list[tuple[int, str]]] = {}
 
@@ -91,14 +99,13 @@ class WeChatDriver:
             if caption:
                 # A WeChat image has no caption: the words follow as the next message.
                 await user.send_text(caption)
-        await self._push(post())
-        return await self._done(posted, settle)
+        return await self._send(posted, post, settle)
 
     async def post_location(self, role: Role, where: tuple[float, float], *,
                             settle: bool = True) -> Posted:
         posted = self._mark(role, Place.REPORTS)
-        await self._push(self._user(role).send_location(*where))
-        return await self._done(posted, settle)
+        user = self._user(role)
+        return await self._send(posted, lambda: user.send_location(*where), settle)
 
     async def post_text(self, role: Role, text: str, *, place: Place = Place.REPORTS,
                         settle: bool = True) -> Posted:
@@ -108,8 +115,8 @@ class WeChatDriver:
             return await self._done(Posted(role, place, ("tg", sent.chat_id, sent.message_id)),
                                     settle)
         posted = self._mark(role, place, text)
-        await self._push(self._user(role).send_text(text))
-        return await self._done(posted, settle)
+        user = self._user(role)
+        return await self._send(posted, lambda: user.send_text(text), settle)
 
     async def command(self, role: Role, verb: str, *args: object,
                       place: Place = Place.DEPARTMENT) -> Posted:
@@ -176,6 +183,7 @@ class WeChatDriver:
         await self.harness.later(delta)
 
     async def settle(self) -> None:
+        await self._posted()
         await self.harness.settle()
 
     async def wait_for(self, check: Callable[[], bool], within: float = 30.0) -> None:
@@ -191,6 +199,7 @@ class WeChatDriver:
             timer = _Ahead(LEASES_RUN_OUT)
         await self.harness.start_bot(timer=timer)
         self._down = False
+        await self._posted()
         # WeChat's retries of what came while the bot was down reach it now.
         retrying, self._retrying = self._retrying, []
         results = await asyncio.gather(*retrying)
@@ -233,6 +242,39 @@ class WeChatDriver:
         posts = self._posts.setdefault(openid, [])
         posts.append((len(self.harness.received(openid)), words))
         return Posted(role, place, ("wx", openid, len(posts) - 1))
+
+    async def _send(self, posted: Posted, push: Callable[[], Awaitable[Any]],
+                    settle: bool) -> Posted:
+        _, openid, serial = posted.ref
+        before = self._chains.get(openid)
+        if settle and before is None:
+            await self._push(push())
+            return await self._done(posted, settle)
+        posts = self._posts[openid]
+        words = posts[serial][1]
+
+        async def in_turn() -> None:
+            if before is not None:
+                await asyncio.wait([before])
+            # Where the follower's chat stood when the post really left.
+            posts[serial] = (len(self.harness.received(openid)), words)
+            if self._down:
+                await self._push(push())
+                return
+            result = await push()
+            if result is not None and not result.delivered:
+                self._gave_up.append(result)
+        task = asyncio.ensure_future(in_turn())
+        self._chains[openid] = task
+        self._posting.append(task)
+        return await self._done(posted, settle)
+
+    async def _posted(self) -> None:
+        """Every post of a burst has left (or, while the bot is down, is being retried)."""
+        posting, self._posting = self._posting, []
+        self._chains.clear()
+        await asyncio.gather(*posting)
+        assert not self._gave_up, f"pushes WeChat gave up on: {self._gave_up}"
 
     async def _push(self, pushing: Awaitable[Any]) -> None:
         if not self._down:

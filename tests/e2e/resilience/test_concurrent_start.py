@@ -63,7 +63,8 @@ async def _ready(bot: BotProcess, port: int, within: float = 90.0) -> None:
     deadline = time.perf_counter() + within
     async with aiohttp.ClientSession() as http:
         while time.perf_counter() < deadline:
-            assert bot.running, "a worker ended while starting"
+            assert bot.running, ("a worker ended while starting:\n"
+                                 + bot.log.read_text(errors="replace")[-3000:])
             try:
                 async with http.get(f"http://127.0.0.1:{port}/readyz") as answer:
                     if answer.status == 200:

@@ -30,9 +30,11 @@ STRANGER = "oStranger0000000000000000001"
 
 class WeChatHarness(Harness):
     def __init__(self, database_url: str, tmp_path: Path, clock: FakeClock, *,
-                 wechat: dict[str, Any] | None = None, **sections: Any) -> None:
+                 wechat: dict[str, Any] | None = None, push_retry_interval_s: float = 1.0,
+                 **sections: Any) -> None:
         # WeChat spreads its three retries over seconds: a bot back within them gets the push.
-        self.wx = LocalWeChat(clock=clock, safe_mode=True, push_retry_interval_s=1.0)
+        self.wx = LocalWeChat(clock=clock, safe_mode=True,
+                              push_retry_interval_s=push_retry_interval_s)
         self.wx.add_template(TEMPLATE_ID, TEMPLATE_KEYS)
         sections["wechat"] = {
             "app_id": self.wx.app_id, "app_secret": SecretStr(self.wx.app_secret),
