@@ -15,6 +15,7 @@ import logging
 import multiprocessing
 import os
 import sys
+import threading
 from multiprocessing.context import ForkServerContext
 from pathlib import Path
 
@@ -46,6 +47,10 @@ def bot_environment(database_url: str, media_dir: Path, api_base_url: str) -> di
 
 
 _context: ForkServerContext | None = None
+# `Process.start` keeps module-wide bookkeeping (the children set, the fork server's socket)
+# that is not safe to touch from several threads at once; starts that a test makes at the
+# same moment take turns here, each taking milliseconds once the fork server is up.
+_starting = threading.Lock()
 
 
 def _forkserver() -> ForkServerContext:
@@ -76,6 +81,11 @@ def _run_bot(env: dict[str, str], cwd: str, log: str) -> None:
     sys.exit(code)
 
 
+def _start(process: multiprocessing.process.BaseProcess) -> None:
+    with _starting:
+        process.start()
+
+
 class BotProcess:
     def __init__(self, env: dict[str, str], cwd: Path, log: Path) -> None:
         self.env = env
@@ -88,7 +98,7 @@ class BotProcess:
                                         args=(self.env, str(self.cwd), str(self.log)),
                                         daemon=True)  # ended with the test worker, if left
         # The first start waits for the fork server to import the bot; the loop goes on.
-        await asyncio.to_thread(process.start)
+        await asyncio.to_thread(_start, process)
         self.process = process
 
     async def kill(self) -> None:
