@@ -104,15 +104,14 @@ class CallbackReceiver:
                                                           "remote": request.remote})
             return web.Response(status=400, text="bad request")
         if not self.accepting:
-            # Not answered in time from WeChat's side: it sends the push again.
-            return web.Response(status=503, text="stopping")
+            return unanswered(request)
         try:
             await self.store(push)
         except Exception as error:
-            # Not stored, so not answered "success": WeChat retries, and so nothing is lost.
+            # Not stored, so not answered at all: WeChat retries, and so nothing is lost.
             self.guard.failed("wechat-callback", error)
             report_failure("wechat-callback", error, 1, 0)
-            return web.Response(status=503, text="cannot store the push now")
+            return unanswered(request)
         self.guard.succeeded("wechat-callback")
         self.on_stored()
         return web.Response(text="success")
@@ -144,3 +143,13 @@ class CallbackReceiver:
                         lat, lon, push.precision or None, at))
             await uow.commit()
         return bool(added)
+
+
+def unanswered(request: web.Request) -> web.Response:
+    """Leave a push without an answer. WeChat sends a push again only when it got no answer
+    (within 5 s); any answer, an error status included, counts as handled, and the follower is
+    shown "该公众号暂时无法提供服务". So a push the bot cannot store now gets none: the
+    connection is closed, and the response below is never written."""
+    if request.transport is not None:
+        request.transport.close()
+    return web.Response(status=503)

@@ -98,7 +98,9 @@ class WeChatDriver:
             assert image.delivered or self._down, "an image push went unanswered"
             if caption:
                 # A WeChat image has no caption: the words follow as the next message.
-                await user.send_text(caption)
+                words = await user.send_text(caption)
+                if not words.delivered:
+                    self._gave_up.append(words)
         return await self._send(posted, post, settle)
 
     async def post_location(self, role: Role, where: tuple[float, float], *,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import timedelta
 
@@ -45,6 +46,23 @@ async def test_pushes_not_answered_in_time_are_retried_and_stored_once(wechat):
     await rider.send_location(*DONGHU, extra_copies=3)
     await wechat.settle()
     assert await ticket_count(wechat) == 1 and await inbox_rows(wechat) == 2
+
+
+async def test_a_push_the_bot_cannot_store_now_is_left_unanswered_so_wechat_retries(wechat):
+    # Any answer, an error status too, makes WeChat drop the push and show the follower
+    # "该公众号暂时无法提供服务"; only a push left unanswered comes again.
+    receiver = wechat.app.platforms["wechat"].receiver
+    receiver.accepting = False
+    wechat.wx.push_retry_interval_s = 0.3
+    rider = wechat.wx.user(RIDER)
+    sending = asyncio.ensure_future(rider.send_text("路面有个大坑"))
+    await asyncio.sleep(0.1)
+    receiver.accepting = True
+    result = await sending
+    assert result.statuses[0] is None, "the first try got no answer at all"
+    assert result.delivered and result.statuses[-1] == 200
+    await wechat.settle()
+    assert await inbox_rows(wechat) == 1
 
 
 async def _post(wechat, query: dict[str, str], body: str) -> int:
