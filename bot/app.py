@@ -248,10 +248,13 @@ class App:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + within
         while True:
+            # Read before the database: a worker that finishes while it is asked would
+            # otherwise be seen idle after the rows it wrote were looked for.
+            working = self.processor.busy or self.document_worker.busy
             async with self.uows(read_only=True) as uow:
                 busy = (await uow.inbox.pending_exists() or await uow.outbox.active_exists()
                         or bool(await uow.pending.files_to_read(self.timer.now(), 1)))
-            if not (busy or self.processor.busy or self.document_worker.busy):
+            if not (working or busy or self.processor.busy or self.document_worker.busy):
                 return
             if loop.time() > deadline:
                 raise TimeoutError("the bot did not settle")
