@@ -133,11 +133,6 @@ class WeComSection(_Section):
     limits: WeComLimits = WeComLimits()
 
     @property
-    def configured(self) -> bool:
-        """For `config check`: the smart bot is set up (group robots are per department)."""
-        return self.smart_bot
-
-    @property
     def smart_bot(self) -> bool:
         return bool(self.bot_id) and self.secret is not None and bool(
             self.secret.get_secret_value())

@@ -13,13 +13,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.localapi.models import StoredMessage
 from domain.clock import Clock, FakeClock
 from domain.identity import account
 from domain.status import Action
-from domain.ticket import Rating, Ticket
+from domain.ticket import Rating
 from handlers.tickets.keyboards import (
     TicketPress,
     VerifyPress,
@@ -27,7 +25,6 @@ from handlers.tickets.keyboards import (
     parse_verify_press,
 )
 from handlers.workflow.verification import FIXED, NOT_FIXED, RATINGS, resolution_round
-from storage.models import TicketRow
 from tests.e2e.harness import (
     GROUP,
     RIDER,
@@ -40,6 +37,7 @@ from tests.e2e.harness import (
 )
 
 from .base import Answer, Capabilities, Forgery, Place, Posted, Role, Seen, Verdict
+from .records import HarnessRecords
 
 PEOPLE = {Role.RIDER: RIDER, Role.RIDER_2: RIDER_2, Role.STAFF: ROADS_STAFF,
           Role.OUTSIDER: STRANGER}
@@ -52,7 +50,7 @@ RATING_CODES = {rating: code for code, rating in RATINGS.items()}
 LEASES_RUN_OUT = timedelta(minutes=3)
 
 
-class TelegramDriver:
+class TelegramDriver(HarnessRecords):
     name = "telegram"
     capabilities = Capabilities(buttons=True, edits=True, group_reports=True, locations=True,
                                 reply_threads=True, photos=True)
@@ -175,19 +173,6 @@ class TelegramDriver:
         await self.harness.start_bot(timer=timer)
 
     # -- the shared core's records -------------------------------------------------------
-
-    async def ticket(self, number: int) -> Ticket:
-        found = await self.harness.ticket(number)
-        assert found is not None, f"no ticket #{number}"
-        return found
-
-    async def tickets(self) -> list[Ticket]:
-        app = self.harness.app
-        assert app is not None
-        async with app.uows(read_only=True) as uow:
-            numbers = (await uow.execute(select(TicketRow.number)
-                                         .order_by(TicketRow.number))).scalars().all()
-            return [await uow.tickets.get(number) for number in numbers]
 
     def address(self, role: Role) -> str:
         return account(PEOPLE[role])

@@ -16,21 +16,19 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from bot.localwechat.state import Received
 from domain.clock import FakeClock
 from domain.identity import account
 from domain.status import Action
-from domain.ticket import Rating, Ticket
+from domain.ticket import Rating
 from handlers.texts import Texts, catalog
 from handlers.verbs import shown_answer
 from handlers.workflow.verification import FIXED, NOT_FIXED, RATINGS
-from storage.models import TicketRow
 from tests.e2e.harness import ROADS_CHAT, ROADS_STAFF, jpeg
 from tests.e2e.wechat.harness import RIDER, RIDER_2, STRANGER, WeChatHarness
 
 from .base import Answer, Capabilities, Forgery, Place, Posted, Role, Seen, Verdict
+from .records import HarnessRecords
 from .telegram import LEASES_RUN_OUT, _Ahead, _seen
 
 FOLLOWERS = {Role.RIDER: RIDER, Role.RIDER_2: RIDER_2, Role.OUTSIDER: STRANGER}
@@ -42,7 +40,7 @@ REFUSALS = tuple(catalog("zh")[key].partition("{")[0]
                  for key in ("error.only_reporters", "error.not_permitted", "error.stale_button"))
 
 
-class WeChatDriver:
+class WeChatDriver(HarnessRecords):
     name = "wechat"
     capabilities = Capabilities(buttons=False, edits=False, group_reports=False,
                                 locations=True, reply_threads=False, photos=True,
@@ -209,19 +207,6 @@ class WeChatDriver:
         assert not lost, f"pushes WeChat gave up on: {lost}"
 
     # -- the shared core's records -------------------------------------------------------
-
-    async def ticket(self, number: int) -> Ticket:
-        found = await self.harness.ticket(number)
-        assert found is not None, f"no ticket #{number}"
-        return found
-
-    async def tickets(self) -> list[Ticket]:
-        app = self.harness.app
-        assert app is not None
-        async with app.uows(read_only=True) as uow:
-            numbers = (await uow.execute(select(TicketRow.number)
-                                         .order_by(TicketRow.number))).scalars().all()
-            return [await uow.tickets.get(number) for number in numbers]
 
     def address(self, role: Role) -> str:
         if role is Role.STAFF:

@@ -3,25 +3,11 @@ handled once, none is lost, none is handled or answered twice."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
 from tests.e2e.harness import RIDER
 
-from .harness import ZHANG, WeComHarness
+from .harness import ZHANG
 
 BURST = 24
-
-
-@pytest.fixture
-async def crew(database_url, tmp_path, clock) -> AsyncIterator[WeComHarness]:
-    harness = WeComHarness(database_url, tmp_path, clock)
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
 
 
 async def test_dropped_connection_mid_burst_loses_and_doubles_nothing(crew):

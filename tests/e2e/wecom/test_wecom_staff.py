@@ -3,25 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
-
-import pytest
 
 from domain.status import Status
 from tests.e2e.harness import RIDER, SANITATION_CHAT, jpeg
 
-from .harness import STRANGER, ZHANG, WeComHarness, button_key
-
-
-@pytest.fixture
-async def crew(database_url, tmp_path, clock) -> AsyncIterator[WeComHarness]:
-    harness = WeComHarness(database_url, tmp_path, clock)
-    await harness.start()
-    try:
-        yield harness
-    finally:
-        await harness.stop()
+from .harness import STRANGER, ZHANG, button_key
 
 
 async def test_announcement_card_then_ack_by_button_and_resolve_with_photo(crew):
