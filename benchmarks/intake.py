@@ -7,6 +7,8 @@
    reruns skip the build.
 2. End-to-end intake, a storm of reports on SQLite and PostgreSQL beside the bare aiogram
    bot: see `benchmarks/storm.py` (`python -m benchmarks storm` runs it alone).
+3. The same storm on 1, 2 and 4 bot processes sharing one PostgreSQL: see
+   `benchmarks/scaleout.py` (`python -m benchmarks scaleout`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from benchmarks import cache, storm
+from benchmarks import cache, scaleout, storm
 from benchmarks.table import Row, latencies_ms
 from bot import wiring
 from bot.settings import SAMPLE_CONFIG, load_settings
@@ -51,6 +53,7 @@ async def run(quick: bool) -> list[Row]:
     lookups = (200, 100, 30) if quick else (2000, 1000, 300)
     rows = [await lookup_row(size, count) for size, count in zip(SIZES, lookups, strict=True)]
     rows.extend(await storm.run(quick))
+    rows.extend(await scaleout.run(quick))
     return rows
 
 

@@ -69,12 +69,17 @@ async def run(quick: bool) -> list[Row]:
 # -- databases ----------------------------------------------------------------------------
 
 
+def postgres_server() -> str | None:
+    """The PostgreSQL server to measure on, if one is named."""
+    return os.environ.get("LIAISON_BENCH_DATABASE_URL") or os.environ.get(
+        "LIAISON_TEST_DATABASE_URL")
+
+
 def _databases() -> list[tuple[str, Any]]:
     found: list[tuple[str, Any]] = [("SQLite", _sqlite_database)]
-    server = os.environ.get("LIAISON_BENCH_DATABASE_URL") or os.environ.get(
-        "LIAISON_TEST_DATABASE_URL")
+    server = postgres_server()
     if server:
-        found.append(("PostgreSQL", lambda: _postgres_database(server)))
+        found.append(("PostgreSQL", lambda: postgres_database(server)))
     return found
 
 
@@ -87,7 +92,7 @@ def _sqlite_database() -> Iterator[str]:
 
 
 @contextmanager
-def _postgres_database(server: str) -> Iterator[str]:
+def postgres_database(server: str) -> Iterator[str]:
     import psycopg
 
     base = make_url(server)
@@ -253,7 +258,7 @@ def _rows(database: str, reports: int, ours: Outcome, bare: Outcome) -> list[Row
     ]
 
 
-def _check(deadline: float, how_far: str) -> None:
+def check(deadline: float, how_far: str) -> None:
     if time.perf_counter() > deadline:
         raise TimeoutError(f"the storm did not finish in {WAIT_S:.0f} s: {how_far}")
 
@@ -264,7 +269,7 @@ def _where(index: int) -> tuple[float, float]:
     return 39.9010 + 0.0009 * (index % 30), 116.4310 + 0.0012 * (index // 30)
 
 
-async def _post_reports(harness: Harness, riders: list[int],
+async def post_reports(harness: Harness, riders: list[int],
                         photo: bytes) -> list[tuple[str, int, float]]:
     """Every rider posts a photo, then a location: (photo's and location's message ids,
     when posted)."""
@@ -296,7 +301,7 @@ async def bare_bot(harness: Harness, riders: list[int], photo: bytes) -> Outcome
                                                            polling_timeout=1))
     try:
         cpu, started = time.process_time(), time.perf_counter()
-        posted = await _post_reports(harness, riders, photo)
+        posted = await post_reports(harness, riders, photo)
         await asyncio.wait_for(everything.wait(), WAIT_S)
         elapsed = time.perf_counter() - started
         cpu = time.process_time() - cpu
@@ -340,13 +345,13 @@ async def liaison_bot(harness: Harness, url: str, riders: list[int], photo: byte
     try:
         sql.reset()
         cpu, started = time.process_time(), time.perf_counter()
-        posted = await _post_reports(harness, riders, photo)
+        posted = await post_reports(harness, riders, photo)
         newest = 0
         deadline = time.perf_counter() + WAIT_S
         async with watcher.connect() as conn:
             handled = -1
             while len(filed) < len(riders):
-                _check(deadline, f"{len(filed)} of {len(riders)} tickets filed")
+                check(deadline, f"{len(filed)} of {len(riders)} tickets filed")
                 # The processor's counter says when an update was handled; only then can a
                 # ticket be new, and only then is the database asked.
                 if app.processor.handled == handled:
@@ -370,7 +375,7 @@ async def liaison_bot(harness: Harness, url: str, riders: list[int], photo: byte
                 numbers = {number for number, _ in filed.values()}
                 if not waiting and numbers <= last_seen.keys():
                     break
-                _check(deadline, f"{waiting} messages undelivered, "
+                check(deadline, f"{waiting} messages undelivered, "
                                  f"{len(numbers - last_seen.keys())} tickets never named")
                 await asyncio.sleep(0.02)
         cpu = time.process_time() - cpu

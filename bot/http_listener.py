@@ -23,6 +23,9 @@ class HttpListeners:
     def __init__(self) -> None:
         self._apps: dict[tuple[str, int], web.Application] = {}
         self._runners: list[web.AppRunner] = []
+        # Addresses other processes on this host may serve too (SO_REUSEPORT): the system
+        # spreads incoming connections among them.
+        self._shared: set[tuple[str, int]] = set()
         # The port each address really got (a configured port 0 picks a free one).
         self.bound: dict[tuple[str, int], int] = {}
 
@@ -33,6 +36,10 @@ class HttpListeners:
         if address not in self._apps:
             self._apps[address] = web.Application(client_max_size=20 * 1024 * 1024)
         return self._apps[address]
+
+    def share(self, listen: str) -> None:
+        """Let other processes listen on `listen` too (several workers behind one port)."""
+        self._shared.add(split_listen(listen))
 
     def route(self, listen: str, method: str, path: str, handler: Handler) -> None:
         self.app(listen).router.add_route(method, path, handler)
@@ -47,7 +54,8 @@ class HttpListeners:
         for (host, port), app in self._apps.items():
             runner = web.AppRunner(app, access_log=None)
             await runner.setup()
-            site = web.TCPSite(runner, host, port)
+            site = web.TCPSite(runner, host, port,
+                               reuse_port=True if (host, port) in self._shared else None)
             await site.start()
             self._runners.append(runner)
             self.bound[(host, port)] = runner.addresses[0][1] if runner.addresses else port

@@ -80,6 +80,9 @@ class TelegramSection(_Section):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     webhook_listen: str = "0.0.0.0:8443"
+    # Several bot processes on this host serve the same webhook port (SO_REUSEPORT); the
+    # system spreads Telegram's connections among them. Needs no proxy in front.
+    webhook_reuse_port: bool = False
     poll_timeout_s: int = Field(25, ge=0, le=50)
     request_timeout_s: float = Field(30, gt=0, le=300)
     limits: RateLimits = RateLimits()

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from messaging.inbound import Chat, Person
-from storage.repositories.inbox import IncomingUpdate
+from storage.repositories.inbox import IncomingUpdate, lane_of
 from storage.uow import UnitOfWork
 
 INTERNAL_COUNTER = "internal_update"
@@ -27,7 +27,7 @@ async def enqueue_internal(uow: UnitOfWork, *, kind: str, key: str, chat: Chat, 
     }
     added = await uow.inbox.add(
         [IncomingUpdate(update_id=-sequence, dedup_key=f"i:{kind}:{key}"[:255], chat_id=chat.id,
-                        payload=payload)], now)
+                        payload=payload, lane=lane_of(chat.id, person.id))], now)
     return added == 1
 
 

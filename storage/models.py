@@ -22,7 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from domain.status import OPEN_STATUSES
-from storage.types import AddressText, BigId, Instant, JsonDoc, MessageIdText
+from storage.types import AddressText, BigId, Instant, JsonDoc, LaneText, MessageIdText
 
 NAMING = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -220,6 +220,8 @@ class InboxRow(Base):
     # Unique per platform event (chat + message, callback id…): a resent update is ignored.
     dedup_key: Mapped[str] = mapped_column(String(255), unique=True)
     chat_id: Mapped[str | None] = mapped_column(AddressText)
+    # Updates of one lane are handled in order: one sender in one chat (see IncomingUpdate).
+    lane: Mapped[str | None] = mapped_column(LaneText)
     payload: Mapped[dict[str, Any]] = mapped_column(JsonDoc)
     received_at: Mapped[datetime] = mapped_column(Instant)
     status: Mapped[str] = mapped_column(String(16), default="pending")

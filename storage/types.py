@@ -18,6 +18,8 @@ JsonDoc = JSON().with_variant(postgresql.JSONB(), "postgresql")
 AddressText = String(128)
 # A message's id as its platform gives it: Telegram's numbers as digits, others' ids as they are.
 MessageIdText = String(128)
+# An inbox lane: a chat's address and, after a slash, its sender's native id.
+LaneText = String(260)
 
 
 class Instant(TypeDecorator[datetime]):

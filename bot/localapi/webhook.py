@@ -117,7 +117,11 @@ class WebhookDispatcher:
 
     async def _deliver(self, update: JSON) -> bool:
         if self._session is None:
-            self._session = aiohttp.ClientSession()
+            # A connection per update, as Telegram spreads its deliveries over up to
+            # max_connections: bot processes sharing the webhook's port each get a share.
+            # Updates still go one at a time, in order.
+            self._session = aiohttp.ClientSession(
+                connector=aiohttp.TCPConnector(force_close=True))
         headers = {"Content-Type": "application/json"}
         if self.secret_token:
             headers["X-Telegram-Bot-Api-Secret-Token"] = self.secret_token

@@ -78,6 +78,8 @@ class TelegramAdapter:
                                            host.on_stored, guard=host.guard)
             path = urlsplit(section.webhook_url).path or "/"
             host.http.route(section.webhook_listen, "POST", path, self.webhook.handle)
+            if section.webhook_reuse_port:
+                host.http.share(section.webhook_listen)
 
     async def connect(self) -> None:
         host, section = self._host, self.section

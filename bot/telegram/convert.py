@@ -63,6 +63,15 @@ def dedup_key(raw: dict[str, Any]) -> tuple[str, str | None, str | None]:
     return f"u:{raw['update_id']}", None, None
 
 
+def sender_address(raw: dict[str, Any]) -> str | None:
+    """The address of who sent an update (a message's author, the presser of a button)."""
+    for kind in ("message", "edited_message", "callback_query"):
+        if body := raw.get(kind):
+            sender = body.get("from") or {}
+            return None if sender.get("id") is None else chat_address(sender["id"])
+    return None
+
+
 def chat_address(native: int) -> str:
     """The address of a Telegram chat or user id (a private chat's id is its user's)."""
     return address(TELEGRAM, native)

@@ -20,9 +20,9 @@ from aiohttp import web
 from bot.pipeline.looping import report_failure
 from bot.pipeline.telemetry import SILENT, Telemetry
 from bot.pipeline.trouble import UNGUARDED, Guard, pause
-from bot.telegram.convert import dedup_key
+from bot.telegram.convert import dedup_key, sender_address
 from domain.clock import Clock
-from storage.repositories.inbox import IncomingUpdate
+from storage.repositories.inbox import IncomingUpdate, lane_of
 from storage.uow import UnitOfWorkFactory
 
 log = logging.getLogger(__name__)
@@ -35,7 +35,7 @@ def incoming(raw: dict[str, Any]) -> IncomingUpdate:
     key, chat_id, message_id = dedup_key(raw)
     return IncomingUpdate(update_id=int(raw["update_id"]), dedup_key=key, chat_id=chat_id,
                           payload={"platform": "telegram", "update": raw},
-                          message_id=message_id)
+                          message_id=message_id, lane=lane_of(chat_id, sender_address(raw)))
 
 
 async def store(uows: UnitOfWorkFactory, timer: Clock, raws: list[dict[str, Any]]) -> int:

@@ -23,7 +23,7 @@ from typing import Any
 from domain.identity import WECOM, address
 from handlers.staff.typed import typed_command
 from messaging.inbound import ButtonPress, Chat, Command, Event, Message, Person, PhotoFile
-from storage.repositories.inbox import IncomingUpdate
+from storage.repositories.inbox import IncomingUpdate, lane_of
 
 from . import frames
 from .cards import press_of
@@ -51,12 +51,19 @@ def conversation(callback: Callback) -> str | None:
     return address(WECOM, native) if native else None
 
 
+def sender(callback: Callback) -> str | None:
+    """The address of the person who wrote or pressed."""
+    native = callback.userid.strip()
+    return address(WECOM, native) if native else None
+
+
 def incoming(callback: Callback, received: datetime) -> IncomingUpdate:
     cmd = frames.EVENT_CALLBACK if not isinstance(callback, MessageCallback) else \
         frames.MSG_CALLBACK
     key = dedup_key(callback)
     return IncomingUpdate(
         update_id=update_id_of(key), dedup_key=key, chat_id=conversation(callback),
+        lane=lane_of(conversation(callback), sender(callback)),
         payload={"platform": PLATFORM, "cmd": cmd, "req_id": callback.req_id,
                  "body": callback.raw, "received": received.isoformat()},
         message_id=callback.msgid if isinstance(callback, MessageCallback) else None)

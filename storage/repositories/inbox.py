@@ -17,11 +17,26 @@ from storage.repositories._upsert import insert_ignoring_conflicts
 
 @dataclass(frozen=True)
 class IncomingUpdate:
+    """An update as it is stored. Updates of one lane are handled one at a time, in the order
+    they arrived; different lanes proceed in parallel. The lane is the chat unless the
+    platform names who sent the update (`lane_of`): one rider's photo and location stay in
+    order, while a storm of riders in one group is not handled one rider at a time."""
+
     update_id: int
     dedup_key: str
     chat_id: str | None
     payload: dict[str, Any]
     message_id: str | None = None
+    lane: str | None = None
+
+
+def lane_of(chat_id: str | None, sender: object | None) -> str | None:
+    """One sender's updates in one chat. What one person does in a chat depends on what they
+    did before there (a photo, then its location; a press, then the next), never on another
+    person's update still waiting: what they answer, the bot has already written."""
+    if chat_id is None or sender is None or sender == chat_id:
+        return chat_id  # a person's own chat is their lane already
+    return f"{chat_id}/{sender}"
 
 
 class InboxRepository:
@@ -37,7 +52,7 @@ class InboxRepository:
             return 0
         statement = insert_ignoring_conflicts(self.dialect, InboxRow).values([
             {"update_id": u.update_id, "dedup_key": u.dedup_key, "chat_id": u.chat_id,
-             "message_id": u.message_id,
+             "message_id": u.message_id, "lane": u.lane or u.chat_id,
              "payload": u.payload, "received_at": now, "status": "pending", "attempts": 0,
              "last_error": ""}
             for u in updates
@@ -48,9 +63,9 @@ class InboxRepository:
         return added
 
     async def claim_next(self, now: datetime) -> InboxRow | None:
-        """The oldest pending update of some chat whose earlier updates are all done.
+        """The oldest pending update of some lane whose earlier updates are all done.
 
-        Updates of one chat are handled in order; different chats proceed in parallel, each
+        Updates of one lane are handled in order; different lanes proceed in parallel, each
         worker skipping rows another worker holds.
         """
         query = select(InboxRow).where(*_next_conditions(now)).order_by(InboxRow.id).limit(1)
@@ -117,14 +132,14 @@ class InboxRepository:
 
 
 def _next_conditions(now: Any) -> list[Any]:
-    """The oldest pending update of each chat, and every pending update of no chat."""
+    """The oldest pending update of each lane, and every pending update of no lane."""
     firsts = (
         select(func.min(InboxRow.id))
-        .where(InboxRow.status == "pending", InboxRow.chat_id.is_not(None))
-        .group_by(InboxRow.chat_id)
+        .where(InboxRow.status == "pending", InboxRow.lane.is_not(None))
+        .group_by(InboxRow.lane)
     )
     chatless = select(InboxRow.id).where(InboxRow.status == "pending",
-                                         InboxRow.chat_id.is_(None))
+                                         InboxRow.lane.is_(None))
     # The status is checked again outside the subquery: PostgreSQL re-evaluates only the
     # outer conditions on a row another worker just committed (a row handled meanwhile
     # must not be taken again).

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from messaging.outbound import SendText, Target
-from storage.repositories.inbox import IncomingUpdate
+from storage.repositories.inbox import IncomingUpdate, lane_of
 
 
 async def _updates(uows, clock) -> None:
@@ -135,3 +135,46 @@ async def test_followers_and_photos_are_added_once_and_wake_the_photo_worker(uow
     async with uows() as uow:
         # Leased: not claimed again until the lease runs out.
         assert await uow.tickets.claim_photos(clock.now(), clock.now(), 10) == []
+
+
+
+async def test_one_senders_updates_wait_for_each_other_and_not_for_other_senders(uows, clock):
+    # A storm in one group: rider 7's next update waits behind rider 7's parked one, while
+    # rider 8's updates pass it.
+    group = "telegram:-5"
+    seven, eight = lane_of(group, "telegram:7"), lane_of(group, "telegram:8")
+
+    async def add(*updates: IncomingUpdate) -> None:
+        async with uows() as uow:
+            await uow.inbox.add(list(updates), clock.now())
+            await uow.commit()
+
+    async def take():
+        async with uows() as uow:
+            taken = await uow.inbox.take_next(clock.now(), clock.now())
+            await uow.commit()
+        return None if taken is None else taken.update_id
+
+    await add(IncomingUpdate(11, "m:-5:1", group, {}, lane=seven),
+              IncomingUpdate(12, "m:-5:2", group, {}, lane=seven),
+              IncomingUpdate(13, "m:-5:3", group, {}, lane=eight))
+    async with uows() as uow:
+        first = await uow.inbox.take_next(clock.now(), clock.now())
+        await uow.commit()
+    async with uows() as uow:
+        await uow.inbox.mark_retry(first.id + 1, "boom", clock.now() + timedelta(minutes=1))
+        await uow.commit()
+    await add(IncomingUpdate(14, "m:-5:4", group, {}, lane=seven),
+              IncomingUpdate(15, "m:-5:5", group, {}, lane=eight))
+    assert first.update_id == 11
+    assert [await take(), await take(), await take()] == [13, 15, None]
+    clock.advance(timedelta(minutes=2))
+    assert [await take(), await take(), await take()] == [12, 14, None]
+
+
+def test_a_lane_is_one_sender_in_one_chat():
+    assert lane_of("telegram:-5", "telegram:7") == "telegram:-5/telegram:7"
+    # A person's own chat, and updates nobody sent, keep the chat as their lane.
+    assert lane_of("telegram:7", "telegram:7") == "telegram:7"
+    assert lane_of("telegram:-5", None) == "telegram:-5"
+    assert lane_of(None, "telegram:7") is None

@@ -1,0 +1,229 @@
+"""The storm on 1, 2 and 4 bot processes sharing one PostgreSQL.
+
+Each bot is a real `python -m bot run` process in webhook mode; they listen on one port
+(`webhook_reuse_port`), and the local Bot API server opens a connection per update, so the
+system spreads the updates among them. Every process claims from the same inbox: one rider's
+updates in order, different riders' side by side (inbox lanes). Riders post reports (a photo,
+then a location) into one group as fast as the server takes them; pace limits are lifted.
+
+Measured: reports/s from the first post until every ticket is committed, and until every
+message the reports cause is delivered, p50/p99 per report, and the CPU the bot processes
+spent per report (read from /proc, so the server and the riders, which run in this process,
+are not counted). The ratio is against one process in the same run. The machine's cores are
+shared by the bots and by the server and riders here, so on a 2-core machine 4 processes
+compete for the same two cores.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+from sqlalchemy import text
+
+from benchmarks import storm
+from benchmarks.table import Row, latencies_ms
+from bot.localapi.limits import FloodLimits
+from domain.clock import SystemClock
+from storage.db import create_engine
+from tests.e2e.harness import Harness, jpeg
+from tests.e2e.transport.bot_process import bot_environment
+
+SECRET = "storm-secret"
+WAIT_S = 600.0
+
+
+async def run(quick: bool) -> list[Row]:
+    server = storm.postgres_server()
+    if server is None:
+        return []
+    reports = 120 if quick else 600
+    rows: list[Row] = []
+    single: float | None = None
+    for processes in (1, 2) if quick else (1, 2, 4):
+        with storm.postgres_database(server) as url:
+            outcome = await storm_on(url, processes, reports)
+        committed = reports / outcome.committed_s
+        single = single or committed
+        c50, c99 = latencies_ms(outcome.committed)
+        d50, d99 = latencies_ms(outcome.delivered)
+        cpu = outcome.cpu_s * 1000 / reports
+        rows.append(Row(
+            f"storm PostgreSQL, {reports} reports, {processes} bot process"
+            f"{'es' if processes > 1 else ''}: to committed ticket",
+            throughput=committed, unit="reports/s", p50_ms=c50, p99_ms=c99,
+            ratio=committed / single, ratio_of="of 1 process",
+            notes=f"bot CPU {cpu:.1f} ms/report in all ("
+                  + ", ".join(f"{share * 1000 / reports:.1f}" for share in outcome.cpu_each)
+                  + "); the server and riders run beside them on the same cores"))
+        rows.append(Row(
+            f"storm PostgreSQL, {reports} reports, {processes} bot process"
+            f"{'es' if processes > 1 else ''}: every message delivered",
+            throughput=reports / outcome.delivered_s, unit="reports/s", p50_ms=d50,
+            p99_ms=d99, notes=f"{outcome.messages / reports:.1f} bot messages per report"))
+    return rows
+
+
+@dataclass
+class Outcome:
+    committed_s: float
+    committed: list[float]
+    delivered_s: float
+    delivered: list[float]
+    cpu_s: float
+    cpu_each: list[float]
+    messages: int
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _cpu_s(pid: int) -> float:
+    """User and system CPU seconds of a process, from /proc."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _ready(metrics_port: int, process: asyncio.subprocess.Process, log: Path) -> None:
+    deadline = time.perf_counter() + 120
+    async with aiohttp.ClientSession() as session:
+        while time.perf_counter() < deadline:
+            if process.returncode is not None:
+                raise RuntimeError(f"a bot process ended at start:\n{_tail(log)}")
+            try:
+                async with session.get(f"http://127.0.0.1:{metrics_port}/readyz") as answer:
+                    if answer.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise TimeoutError(f"a bot process was not ready in 120 s:\n{_tail(log)}")
+
+
+def _tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-3000:]
+
+
+async def storm_on(url: str, processes: int, reports: int) -> Outcome:
+    with tempfile.TemporaryDirectory() as folder:
+        workdir = Path(folder)
+        harness = Harness(url, workdir, SystemClock(),  # type: ignore[arg-type]
+                          server_limits=FloodLimits.unlimited())
+        server = harness.server
+        await server.start()
+        bots: list[asyncio.subprocess.Process] = []
+        try:
+            harness._populate()
+            riders = list(range(6000, 6000 + reports))
+            for rider in riders:
+                server.register_user(rider, f"骑手{rider - 6000}", language_code="zh")
+            hook = _free_port()
+            for index in range(processes):
+                metrics = _free_port()
+                env = bot_environment(url, workdir / "media", server.base_url)
+                env.update({
+                    "LIAISON_TELEGRAM__MODE": "webhook",
+                    "LIAISON_TELEGRAM__WEBHOOK_URL": f"http://127.0.0.1:{hook}/telegram/hook",
+                    "LIAISON_TELEGRAM__WEBHOOK_SECRET": SECRET,
+                    "LIAISON_TELEGRAM__WEBHOOK_LISTEN": f"127.0.0.1:{hook}",
+                    "LIAISON_TELEGRAM__WEBHOOK_REUSE_PORT": "true",
+                    "LIAISON_METRICS__LISTEN": f"127.0.0.1:{metrics}",
+                })
+                log = workdir / f"bot{index}.log"
+                with log.open("wb") as output:
+                    bot = await asyncio.create_subprocess_exec(
+                        sys.executable, "-m", "bot", "run", env=env, cwd=workdir,
+                        stdout=output, stderr=asyncio.subprocess.STDOUT)
+                bots.append(bot)
+                # One at a time: the first migrates the database, the others find it done.
+                await _ready(metrics, bot, log)
+            return await _storm(harness, url, riders, bots)
+        finally:
+            for bot in bots:
+                if bot.returncode is None:
+                    bot.terminate()
+            for bot in bots:
+                try:
+                    await asyncio.wait_for(bot.wait(), 30)
+                except TimeoutError:
+                    bot.kill()
+                    await bot.wait()
+            await server.stop()
+
+
+async def _storm(harness: Harness, url: str, riders: list[int],
+                 bots: list[asyncio.subprocess.Process]) -> Outcome:
+    watcher = create_engine(url)
+    feed = harness.server.world.feed.subscribe()
+    last_seen: dict[int, float] = {}
+    bot_messages = 0
+
+    async def watch_feed() -> None:
+        nonlocal bot_messages
+        while True:
+            change = await feed.get()
+            if change.type != "message":
+                continue
+            message = change.data.get("message") or {}
+            if not (message.get("from") or {}).get("is_bot"):
+                continue
+            bot_messages += 1
+            now = time.perf_counter()
+            for found in storm.NUMBER.findall(message.get("text") or message.get("caption")
+                                              or ""):
+                last_seen[int(found)] = now
+
+    feeding = asyncio.create_task(watch_feed())
+    filed: dict[str, tuple[int, float]] = {}
+    photo = jpeg()
+    try:
+        cpu_before = [_cpu_s(bot.pid) for bot in bots]
+        started = time.perf_counter()
+        posted = await storm.post_reports(harness, riders, photo)
+        deadline = time.perf_counter() + WAIT_S
+        newest = 0
+        async with watcher.connect() as conn:
+            while len(filed) < len(riders):
+                storm.check(deadline, f"{len(filed)} of {len(riders)} tickets filed")
+                found = (await conn.execute(
+                    text("SELECT id, message_id, number FROM tickets WHERE id > :newest "
+                         "ORDER BY id"), {"newest": newest})).all()
+                await conn.commit()
+                now = time.perf_counter()
+                for row_id, message_id, number in found:
+                    newest = max(newest, row_id)
+                    filed[str(message_id).rsplit(":", 1)[-1]] = (number, now)
+                if not found:
+                    await asyncio.sleep(0.005)
+            committed_s = max(when for _, when in filed.values()) - started
+            numbers = {number for number, _ in filed.values()}
+            while True:
+                waiting = (await conn.execute(text(
+                    "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')"))
+                ).scalar_one()
+                await conn.commit()
+                if not waiting and numbers <= last_seen.keys():
+                    break
+                storm.check(deadline, f"{waiting} messages undelivered")
+                await asyncio.sleep(0.02)
+        cpu_each = [_cpu_s(bot.pid) - before for bot, before in zip(bots, cpu_before,
+                                                                     strict=True)]
+        delivered_s = max(last_seen[n] for n in numbers) - started
+    finally:
+        feeding.cancel()
+        harness.server.world.feed.unsubscribe(feed)
+        await watcher.dispose()
+    committed = [filed[photo_id][1] - at for photo_id, _, at in posted]
+    delivered = [last_seen[filed[photo_id][0]] - at for photo_id, _, at in posted]
+    return Outcome(committed_s, committed, delivered_s, delivered, sum(cpu_each), cpu_each,
+                   bot_messages)
