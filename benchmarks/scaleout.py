@@ -1,4 +1,5 @@
-"""The storm on 1, 2 and 4 bot processes sharing one PostgreSQL.
+"""The storm with the bot in processes of its own: one on SQLite, and 1, 2 and 4 sharing one
+PostgreSQL.
 
 Each bot is a real `python -m bot run` process in webhook mode; they listen on one port
 (`webhook_reuse_port`), and the local Bot API server opens a connection per update, so the
@@ -41,34 +42,41 @@ WAIT_S = 600.0
 
 
 async def run(quick: bool) -> list[Row]:
+    reports = 120 if quick else 600
+    with storm.sqlite_database() as url:
+        rows = _rows("SQLite", reports, 1, await storm_on(url, 1, reports), None)
     server = storm.postgres_server()
     if server is None:
-        return []
-    reports = 120 if quick else 600
-    rows: list[Row] = []
+        return rows
     single: float | None = None
     for processes in (1, 2) if quick else (1, 2, 4):
         with storm.postgres_database(server) as url:
             outcome = await storm_on(url, processes, reports)
-        committed = reports / outcome.committed_s
-        single = single or committed
-        c50, c99 = latencies_ms(outcome.committed)
-        d50, d99 = latencies_ms(outcome.delivered)
-        cpu = outcome.cpu_s * 1000 / reports
-        rows.append(Row(
-            f"storm PostgreSQL, {reports} reports, {processes} bot process"
-            f"{'es' if processes > 1 else ''}: to committed ticket",
-            throughput=committed, unit="reports/s", p50_ms=c50, p99_ms=c99,
-            ratio=committed / single, ratio_of="of 1 process",
-            notes=f"bot CPU {cpu:.1f} ms/report in all ("
-                  + ", ".join(f"{share * 1000 / reports:.1f}" for share in outcome.cpu_each)
-                  + "); the server and riders run beside them on the same cores"))
-        rows.append(Row(
-            f"storm PostgreSQL, {reports} reports, {processes} bot process"
-            f"{'es' if processes > 1 else ''}: every message delivered",
-            throughput=reports / outcome.delivered_s, unit="reports/s", p50_ms=d50,
-            p99_ms=d99, notes=f"{outcome.messages / reports:.1f} bot messages per report"))
+        single = single or reports / outcome.committed_s
+        rows.extend(_rows("PostgreSQL", reports, processes, outcome, single))
     return rows
+
+
+def _rows(database: str, reports: int, processes: int, outcome: Outcome,
+          single: float | None) -> list[Row]:
+    committed = reports / outcome.committed_s
+    c50, c99 = latencies_ms(outcome.committed)
+    d50, d99 = latencies_ms(outcome.delivered)
+    cpu = outcome.cpu_s * 1000 / reports
+    name = (f"storm {database}, {reports} reports, {processes} bot process"
+            f"{'es' if processes > 1 else ''}")
+    each = "" if processes == 1 else " (" + ", ".join(
+        f"{share * 1000 / reports:.1f}" for share in outcome.cpu_each) + ")"
+    return [
+        Row(f"{name}: to committed ticket", throughput=committed, unit="reports/s",
+            p50_ms=c50, p99_ms=c99, ratio=None if single is None else committed / single,
+            ratio_of="" if single is None else "of 1 process",
+            notes=f"bot CPU {cpu:.1f} ms/report{each}; the local server and the riders "
+                  f"beside them on the same cores {outcome.server_cpu_s * 1000 / reports:.1f}"),
+        Row(f"{name}: every message delivered", throughput=reports / outcome.delivered_s,
+            unit="reports/s", p50_ms=d50, p99_ms=d99,
+            notes=f"{outcome.messages / reports:.1f} bot messages per report"),
+    ]
 
 
 @dataclass
@@ -80,6 +88,8 @@ class Outcome:
     cpu_s: float
     cpu_each: list[float]
     messages: int
+    # This process's: the local server, the riders and the completion checks.
+    server_cpu_s: float
 
 
 def _free_port() -> int:
@@ -188,6 +198,7 @@ async def _storm(harness: Harness, url: str, riders: list[int],
     photo = jpeg()
     try:
         cpu_before = [_cpu_s(bot.pid) for bot in bots]
+        server_cpu = time.process_time()
         started = time.perf_counter()
         posted = await storm.post_reports(harness, riders, photo)
         deadline = time.perf_counter() + WAIT_S
@@ -218,6 +229,7 @@ async def _storm(harness: Harness, url: str, riders: list[int],
                 await asyncio.sleep(0.02)
         cpu_each = [_cpu_s(bot.pid) - before for bot, before in zip(bots, cpu_before,
                                                                      strict=True)]
+        server_cpu = time.process_time() - server_cpu
         delivered_s = max(last_seen[n] for n in numbers) - started
     finally:
         feeding.cancel()
@@ -226,4 +238,4 @@ async def _storm(harness: Harness, url: str, riders: list[int],
     committed = [filed[photo_id][1] - at for photo_id, _, at in posted]
     delivered = [last_seen[filed[photo_id][0]] - at for photo_id, _, at in posted]
     return Outcome(committed_s, committed, delivered_s, delivered, sum(cpu_each), cpu_each,
-                   bot_messages)
+                   bot_messages, server_cpu)

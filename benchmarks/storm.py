@@ -76,7 +76,7 @@ def postgres_server() -> str | None:
 
 
 def _databases() -> list[tuple[str, Any]]:
-    found: list[tuple[str, Any]] = [("SQLite", _sqlite_database)]
+    found: list[tuple[str, Any]] = [("SQLite", sqlite_database)]
     server = postgres_server()
     if server:
         found.append(("PostgreSQL", lambda: postgres_database(server)))
@@ -84,7 +84,7 @@ def _databases() -> list[tuple[str, Any]]:
 
 
 @contextmanager
-def _sqlite_database() -> Iterator[str]:
+def sqlite_database() -> Iterator[str]:
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite+aiosqlite:///{Path(folder) / 'storm.db'}"
         upgrade(url)

@@ -177,7 +177,8 @@ class App:
             await adapter.connect()
 
         # One event loop runs them all: a second worker overlaps one update's database round
-        # trips with another's work; more only claim nothing while one chat is busy.
+        # trips with another's work. More would not add CPU, which one loop has already
+        # spent by then; more processes do (inbox lanes let them share even one group).
         workers = self.workers or (1 if self.engine.dialect.name == "sqlite" else 2)
         for index in range(workers):
             self._spawn(self.processor.run, f"inbox-{index}")
