@@ -11,7 +11,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
@@ -55,6 +55,12 @@ class Core:
                        services=self.services, now=self.clock.now())
 
 
+@dataclass
+class _Worker:
+    wakeup: asyncio.Event = field(default_factory=asyncio.Event)
+    in_round: bool = False
+
+
 class InboxProcessor:
     def __init__(self, uows: UnitOfWorkFactory, core: Core, decoders: dict[str, Decoder],
                  timer: Clock, after_commit: Callable[[Context], None], *,
@@ -66,24 +72,53 @@ class InboxProcessor:
         self.decoders = {"internal": decode_internal, **decoders}
         self.timer = timer
         self.after_commit = after_commit
-        self.wakeup = asyncio.Event()
         self.handled = 0
-        self.busy = False
+        # Each worker sleeps on an event of its own: a stored update is work for one worker,
+        # and waking every worker for it had the others each spend a transaction claiming
+        # nothing.
+        self._workers: list[_Worker] = []
+        self._rounds = 0
+
+    @property
+    def busy(self) -> bool:
+        """Whether some worker is in the middle of a round."""
+        return self._rounds > 0
 
     def poke(self) -> None:
-        self.wakeup.set()
+        """Wake one worker: one that sleeps, else one in a round (it looks again after it)."""
+        if not self._workers:
+            return  # none started yet: each starts with a round anyway
+        chosen = next((w for w in self._workers if not w.in_round and not w.wakeup.is_set()),
+                      None)
+        if chosen is None:
+            self._workers.append(self._workers.pop(0))  # take turns at the extra looks
+            chosen = self._workers[-1]
+        chosen.wakeup.set()
 
     async def run(self, stopping: asyncio.Event) -> None:
-        await keep_working(self.step, self.wakeup, stopping, idle_seconds=1.0, what="inbox",
-                           guard=self.guard)
+        worker = _Worker()
+        self._workers.append(worker)
+
+        async def round_() -> bool:
+            worker.in_round = True
+            try:
+                return await self.step()
+            finally:
+                worker.in_round = False
+
+        try:
+            await keep_working(round_, worker.wakeup, stopping, idle_seconds=1.0,
+                               what="inbox", guard=self.guard)
+        finally:
+            self._workers.remove(worker)
 
     async def step(self) -> bool:
         """Handle one pending update; False when there is none."""
-        self.busy = True
+        self._rounds += 1
         try:
             return await self._step()
         finally:
-            self.busy = False
+            self._rounds -= 1
 
     async def _step(self) -> bool:
         for _ in range(CONFLICT_RETRIES):

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy import and_, bindparam, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from storage.models import InboxRow
 from storage.repositories._numbered import numbered_above
@@ -132,19 +133,16 @@ class InboxRepository:
 
 
 def _next_conditions(now: Any) -> list[Any]:
-    """The oldest pending update of each lane, and every pending update of no lane."""
-    firsts = (
-        select(func.min(InboxRow.id))
-        .where(InboxRow.status == "pending", InboxRow.lane.is_not(None))
-        .group_by(InboxRow.lane)
-    )
-    chatless = select(InboxRow.id).where(InboxRow.status == "pending",
-                                         InboxRow.lane.is_(None))
-    # The status is checked again outside the subquery: PostgreSQL re-evaluates only the
-    # outer conditions on a row another worker just committed (a row handled meanwhile
-    # must not be taken again).
-    return [or_(InboxRow.id.in_(firsts), InboxRow.id.in_(chatless)),
-            InboxRow.status == "pending",
+    """Pending updates with no pending update before them in their lane (updates of no lane
+    wait for none). Each candidate is one index probe (`ix_inbox_pending_lane`), so a claim
+    costs the same with ten updates waiting or ten thousand; grouping every pending update
+    by lane, as before, cost a read of each of them at every claim."""
+    earlier = aliased(InboxRow)
+    waiting = select(earlier.id).where(earlier.lane == InboxRow.lane,
+                                       earlier.status == "pending", earlier.id < InboxRow.id)
+    # A row another worker has just handled is checked again by PostgreSQL on its new
+    # version: its status is no longer pending, and it is not taken twice.
+    return [InboxRow.status == "pending", ~exists(waiting),
             or_(InboxRow.claimed_until.is_(None), InboxRow.claimed_until <= now)]
 
 
