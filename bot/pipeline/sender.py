@@ -65,10 +65,6 @@ def _is_answer(row: OutboxRow) -> bool:
     return row.kind == AnswerButton.kind
 
 
-def _creates_message(row: OutboxRow) -> bool:
-    return row.kind in _CREATING_KINDS
-
-
 _CREATING_KINDS = frozenset({SendText.kind, SendPhoto.kind, SendDocument.kind})
 
 
@@ -190,7 +186,9 @@ class OutboxSender:
                 if not await uow.outbox.heads(now, 1):
                     return []
         async with self.uows() as uow:
-            heads = await uow.outbox.heads(now, self.batch)
+            # The chats' highest known message ids (the floors of recovery) come with the
+            # heads, read by the same statement.
+            heads, floors = await uow.outbox.heads_and_floors(now, self.batch, _CREATING_KINDS)
             if not heads:
                 return []
             skipped = False
@@ -202,9 +200,6 @@ class OutboxSender:
             paced = [(h, a) for h, a in candidates if not _is_answer(h)]
             lanes = await uow.outbox.lanes([global_lane(a.name) for _, a in paced]
                                            + [h.chat_id for h, _ in paced]) if paced else {}
-            floors = await uow.outbox.highest_known_message_ids(
-                [h.chat_id for h, _ in candidates
-                 if h.floor_message_id is None and _creates_message(h)])
             for head, adapter in candidates:
                 message = from_payload(head.kind, head.payload)
                 if isinstance(message, AnswerButton):

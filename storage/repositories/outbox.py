@@ -6,11 +6,11 @@ import functools
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select, union_all, update
+from sqlalchemy import and_, bindparam, case, func, insert, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.outbound import Outgoing, to_payload
-from storage.models import ChatLaneRow, OutboxRow
+from storage.models import ChatLaneRow, InboxRow, OutboxRow
 from storage.repositories._numbered import numbered, numbered_above
 
 ACTIVE = ("pending", "sending")
@@ -93,6 +93,24 @@ class OutboxRepository:
         await self.write_added()
         found = await self.session.execute(_heads(self.dialect), {"now": now, "limit": limit})
         return list(found.scalars())
+
+    async def heads_and_floors(self, now: datetime, limit: int,
+                               kinds: frozenset[str]) -> tuple[list[OutboxRow], dict[str, int]]:
+        """`heads`, and for each head of one of `kinds` without a floor yet, its chat's
+        `highest_known_message_id`, read by the same statement (a sender's round needs
+        both)."""
+        await self.write_added()
+        found = await self.session.execute(
+            _heads(self.dialect, tuple(sorted(kinds))), {"now": now, "limit": limit})
+        heads: list[OutboxRow] = []
+        floors: dict[str, int] = {}
+        for head, ours, theirs in found.all():
+            heads.append(head)
+            if head.floor_message_id is None and head.kind in kinds:
+                # The higher of the two, as `highest_known_message_id` orders them.
+                highest = max((ours or "", theirs or ""), key=lambda i: (len(i), i))
+                floors[head.chat_id] = numbered(highest or None) or 0
+        return heads, floors
 
     async def mergeable_after(self, head: OutboxRow, limit: int) -> list[OutboxRow]:
         """Pending status lines that directly follow `head` in its chat."""
@@ -189,8 +207,6 @@ class OutboxRepository:
         Only numbered chats have one (Telegram numbers a chat's messages in order, kept as
         digits); elsewhere this is 0 and a lost message is not looked for."""
         await self.write_added()
-        from storage.models import InboxRow
-
         ours = select(OutboxRow.message_id.label("id")).where(OutboxRow.chat_id == chat_id)
         theirs = select(InboxRow.message_id.label("id")).where(InboxRow.chat_id == chat_id)
         both = union_all(ours, theirs).subquery()
@@ -270,8 +286,10 @@ class OutboxRepository:
 
 
 @functools.cache
-def _heads(dialect: str) -> Any:
-    """The query of `heads`, built once per dialect (a sender runs it every round)."""
+def _heads(dialect: str, floors_of: tuple[str, ...] | None = None) -> Any:
+    """The query of `heads`, built once per dialect (a sender runs it every round). With
+    `floors_of`, each head of those kinds without a floor also carries the highest message
+    ids its chat has in the outbox and in the inbox (as `highest_known_message_id`)."""
     now = bindparam("now")
     # Chat 0 holds what is not a chat message (answers to button presses): no order to
     # keep, so each is a head of its own and one slow answer holds up no other.
@@ -284,8 +302,14 @@ def _heads(dialect: str) -> Any:
     ).subquery()
     # The status is repeated outside the subquery: PostgreSQL re-checks only the outer
     # conditions on a row another worker just committed.
+    columns: list[Any] = [OutboxRow]
+    if floors_of is not None:
+        wanted = and_(OutboxRow.floor_message_id.is_(None), OutboxRow.kind.in_(floors_of))
+        # A head that needs no floor costs no look (CASE runs the subquery only when asked).
+        columns += [case((wanted, _highest_in(OutboxRow.__table__.alias("ours"))), else_=None),
+                    case((wanted, _highest_in(InboxRow.__table__.alias("theirs"))), else_=None)]
     query = (
-        select(OutboxRow)
+        select(*columns)
         .where(OutboxRow.id.in_(select(firsts.c.id)), OutboxRow.status.in_(ACTIVE),
                or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
                or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= now))
@@ -297,12 +321,20 @@ def _heads(dialect: str) -> Any:
     return query
 
 
+def _highest_in(table: Any) -> Any:
+    """The highest message id of the outer outbox row's chat in `table` (an alias of the
+    outbox or of the inbox), in the order of `highest_known_message_id`."""
+    column = table.c.message_id
+    return (select(column)
+            .where(table.c.chat_id == OutboxRow.chat_id, column.is_not(None))
+            .order_by(func.length(column).desc(), column.desc()).limit(1)
+            .scalar_subquery())
+
+
 @functools.cache
 def _highest_known(chats: int) -> Any:
     """For `chats` chats (bound as chat_0, chat_1…), each one's highest message id, as one
     row; built once per number of chats (a sender's round asks for a few)."""
-    from storage.models import InboxRow
-
     columns = []
     for index in range(chats):
         chat_id = bindparam(f"chat_{index}")

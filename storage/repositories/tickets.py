@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, func, insert, or_, select, text, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.status import AWAITING_ACK, OPEN_STATUSES, Status
@@ -35,6 +36,14 @@ class Follower:
     name: str
     chat_id: str
     message_id: str | None
+
+
+class NearbyTicket(NamedTuple):
+    """What a duplicate check reads of an open ticket near a point."""
+
+    number: int
+    lat: float | None
+    lon: float | None
 
 
 @dataclass(frozen=True)
@@ -169,24 +178,23 @@ class TicketRepository:
         )
 
     async def find_open_nearby(self, category_id: str, lat: float, lon: float,
-                               radius_m: float) -> list[TicketRow]:
+                               radius_m: float) -> list[NearbyTicket]:
         """Open tickets of a category whose cell is near the point (callers check distance).
 
         Each range repeats the category and the partial index's own condition, word for word:
         SQLite uses a partial index only when the query visibly implies its condition, and a
         range per branch lets both databases seek instead of scanning the category.
         """
-        is_open = text(OPEN_TICKETS_SQL)
-        ranges = [
-            and_(TicketRow.category_id == category_id, is_open,
-                 TicketRow.cell >= low, TicketRow.cell < high)
-            for low, high in cell_ranges(lat, lon, radius_m)
-        ]
-        query = select(TicketRow).where(or_(*ranges)).order_by(TicketRow.number).limit(50)
+        ranges = cell_ranges(lat, lon, radius_m)
+        values: dict[str, Any] = {"category_id": category_id}
+        for index, (low, high) in enumerate(ranges):
+            values[f"low_{index}"], values[f"high_{index}"] = low, high
         # Nothing this unit of work holds unwritten changes which tickets are open nearby:
         # no flush (a report's row is written once, at commit, not also here).
         with self.session.no_autoflush:
-            return list((await self.session.execute(query)).scalars())
+            found = await self.session.execute(_open_nearby(len(ranges)), values)
+        return [NearbyTicket(int(number), row_lat, row_lon)
+                for number, row_lat, row_lon in found.all()]
 
     async def lock_nearby(self, category_id: str, lat: float, lon: float,
                           radius_m: float) -> None:
@@ -376,6 +384,22 @@ class TicketRepository:
         if rows:
             await self._write(insert(TicketEventRow.__table__), rows)
         ticket.stored_events = len(ticket.events)
+
+
+@functools.cache
+def _open_nearby(ranges: int) -> Any:
+    """The query of `find_open_nearby` for `ranges` cell ranges (bound as low_0, high_0…),
+    built once per number of ranges: a duplicate check runs it for every report."""
+    is_open = text(OPEN_TICKETS_SQL)
+    category = bindparam("category_id")
+    branches = [
+        and_(TicketRow.category_id == category, is_open,
+             TicketRow.cell >= bindparam(f"low_{index}"),
+             TicketRow.cell < bindparam(f"high_{index}"))
+        for index in range(ranges)
+    ]
+    return (select(TicketRow.number, TicketRow.lat, TicketRow.lon).where(or_(*branches))
+            .order_by(TicketRow.number).limit(50))
 
 
 def _project(ticket: Ticket, row: TicketRow) -> None:
