@@ -148,24 +148,17 @@ class OutboxRepository:
         """(row id, lease until, floor message id) each, in one statement (executemany)."""
         if not claims:
             return
-        table = OutboxRow.__table__
-        await self.session.execute(
-            update(table).where(table.c.id == bindparam("row_id"))
-            .values(status="sending", claimed_until=bindparam("lease"),
-                    attempts=table.c.attempts + 1, floor_message_id=bindparam("floor")),
-            [{"row_id": row_id, "lease": lease, "floor": floor}
-             for row_id, lease, floor in claims])
+        await self.session.execute(_claim_rows(), [
+            {"row_id": row_id, "lease": lease, "floor": floor}
+            for row_id, lease, floor in claims])
 
     async def mark_sent_many(self, sent: list[tuple[int, str | None]], now: datetime) -> None:
         """(row id, platform message id) each, recorded as sent in one statement."""
         if not sent:
             return
-        table = OutboxRow.__table__
-        await self.session.execute(
-            update(table).where(table.c.id == bindparam("row_id"))
-            .values(status="sent", sent_at=now, message_id=bindparam("sent_id"),
-                    claimed_until=None),
-            [{"row_id": row_id, "sent_id": message_id} for row_id, message_id in sent])
+        await self.session.execute(_mark_sent_rows(), [
+            {"row_id": row_id, "sent_id": message_id, "now": now}
+            for row_id, message_id in sent])
 
     async def mark_sent(self, row_ids: list[int], message_id: str | None, now: datetime,
                         status: str = "sent") -> None:
@@ -270,11 +263,8 @@ class OutboxRepository:
         """The pacing lanes of several chats (made when missing), in one statement when they
         all exist."""
         wanted = sorted(set(chat_ids))
-        query = select(ChatLaneRow).where(ChatLaneRow.chat_id.in_(wanted))
-        if self.dialect == "postgresql":
-            # Locked in one order, so two senders never wait on each other in a circle.
-            query = query.order_by(ChatLaneRow.chat_id).with_for_update()
-        found = {lane.chat_id: lane for lane in (await self.session.execute(query)).scalars()}
+        found = {lane.chat_id: lane for lane in (await self.session.execute(
+            _lanes(self.dialect), {"chat_ids": wanted})).scalars()}
         for chat_id in wanted:
             if chat_id not in found:
                 found[chat_id] = await self.lane(chat_id)
@@ -319,6 +309,35 @@ def _heads(dialect: str, floors_of: tuple[str, ...] | None = None) -> Any:
     if dialect == "postgresql":
         query = query.with_for_update(skip_locked=True, of=OutboxRow)
     return query
+
+
+@functools.cache
+def _lanes(dialect: str) -> Any:
+    """The query of `lanes` (bound as a list, chat_ids), built once per dialect."""
+    query = select(ChatLaneRow).where(
+        ChatLaneRow.chat_id.in_(bindparam("chat_ids", expanding=True)))
+    if dialect == "postgresql":
+        # Locked in one order, so two senders never wait on each other in a circle.
+        query = query.order_by(ChatLaneRow.chat_id).with_for_update()
+    return query
+
+
+@functools.cache
+def _claim_rows() -> Any:
+    """The executemany of `claim_many`, built once (every round runs it)."""
+    table = OutboxRow.__table__
+    return (update(table).where(table.c.id == bindparam("row_id"))
+            .values(status="sending", claimed_until=bindparam("lease"),
+                    attempts=table.c.attempts + 1, floor_message_id=bindparam("floor")))
+
+
+@functools.cache
+def _mark_sent_rows() -> Any:
+    """The executemany of `mark_sent_many`, built once (every record of deliveries runs it)."""
+    table = OutboxRow.__table__
+    return (update(table).where(table.c.id == bindparam("row_id"))
+            .values(status="sent", sent_at=bindparam("now"), message_id=bindparam("sent_id"),
+                    claimed_until=None))
 
 
 def _highest_in(table: Any) -> Any:
