@@ -66,6 +66,7 @@ def _is_answer(row: OutboxRow) -> bool:
 
 
 _CREATING_KINDS = frozenset({SendText.kind, SendPhoto.kind, SendDocument.kind})
+_UNREAD = object()
 
 
 def backoff(attempts: int) -> float:
@@ -110,6 +111,10 @@ class OutboxSender:
         # A delivery was recorded since the last round.
         self._delivered = False
         self._in_flight: set[asyncio.Task[None]] = set()
+        # When the earliest waiting message falls due, read by a round that found nothing to
+        # send and nothing in flight (the wait after it then asks no transaction of its own);
+        # _UNREAD when the last round did not read it.
+        self._next_due: datetime | object | None = _UNREAD
         self._recorder: Batcher[Job] = Batcher(self._record_batch)
 
     def poke(self) -> None:
@@ -177,6 +182,7 @@ class OutboxSender:
         epoch = now.timestamp()
         jobs: list[Job] = []
         self._lane_free_at = None
+        self._next_due = _UNREAD
         poked, self._poked = self._poked, False
         if not poked:
             # A periodic look mostly finds nothing: look without the write lock first. A poke
@@ -184,12 +190,14 @@ class OutboxSender:
             # only add a transaction.
             async with self.uows(read_only=True) as uow:
                 if not await uow.outbox.heads(now, 1):
+                    await self._read_next_due(uow)
                     return []
         async with self.uows() as uow:
             # The chats' highest known message ids (the floors of recovery) come with the
             # heads, read by the same statement.
             heads, floors = await uow.outbox.heads_and_floors(now, self.batch, _CREATING_KINDS)
             if not heads:
+                await self._read_next_due(uow)
                 return []
             skipped = False
             candidates: list[tuple[OutboxRow, Adapter]] = []
@@ -235,6 +243,13 @@ class OutboxSender:
         # (its chat's next message) or a new message.
         self._more = skipped or len(heads) >= self.batch
         return jobs
+
+    async def _read_next_due(self, uow: UnitOfWork) -> None:
+        """Nothing to send: with nothing in flight either, the wait that follows needs to
+        know when the earliest waiting message falls due. Read here, in the round's own
+        transaction, rather than in one of its own."""
+        if not self._in_flight:
+            self._next_due = await uow.outbox.next_wakeup()
 
     async def _adapter_of(self, uow: UnitOfWork, head: OutboxRow,
                           now: datetime) -> Adapter | None:
@@ -483,8 +498,12 @@ class OutboxSender:
             # looks again: no need to ask the database when the next message falls due.
             return 2.0 if self._lane_free_at is None else min(
                 2.0, max(0.005, self._lane_free_at - self.timer.now().timestamp()))
-        async with self.uows(read_only=True) as uow:
-            due = await uow.outbox.next_wakeup()
+        due = self._next_due
+        self._next_due = _UNREAD
+        if due is _UNREAD:
+            async with self.uows(read_only=True) as uow:
+                due = await uow.outbox.next_wakeup()
+        assert due is None or isinstance(due, datetime)
         candidates = [t for t in (due.timestamp() if due else None, self._lane_free_at) if t]
         if not candidates:
             return 2.0
