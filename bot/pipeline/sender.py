@@ -237,6 +237,7 @@ class OutboxSender:
             await uow.outbox.claim_many([
                 (job.row.id, datetime.fromtimestamp(job.send_at, now.tzinfo)
                  + self._lease(self.platforms[job.platform]), job.floor) for job in jobs])
+            await uow.outbox.save_lanes(lanes.values())
             await uow.commit()
         # Every chat with a message due got its head; more can be due at once only if the
         # batch was full. Otherwise the next round waits for a poke: a delivery recorded

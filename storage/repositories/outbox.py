@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -259,16 +261,36 @@ class OutboxRepository:
             lane = (await self.session.execute(query)).scalar_one()
         return lane
 
-    async def lanes(self, chat_ids: list[str]) -> dict[str, ChatLaneRow]:
-        """The pacing lanes of several chats (made when missing), in one statement when they
-        all exist."""
+    async def lanes(self, chat_ids: list[str]) -> dict[str, Lane]:
+        """The pacing lanes of several chats (made when missing), read as plain values in
+        one statement when they all exist; `save_lanes` writes back those changed. On
+        PostgreSQL they stay locked until the transaction ends."""
         wanted = sorted(set(chat_ids))
-        found = {lane.chat_id: lane for lane in (await self.session.execute(
-            _lanes(self.dialect), {"chat_ids": wanted})).scalars()}
-        for chat_id in wanted:
-            if chat_id not in found:
-                found[chat_id] = await self.lane(chat_id)
+        query = _lanes(self.dialect)
+        found = {chat_id: Lane(chat_id, at, at) for chat_id, at in
+                 (await self.session.execute(query, {"chat_ids": wanted})).all()}
+        missing = [chat_id for chat_id in wanted if chat_id not in found]
+        if missing:
+            from storage.repositories._upsert import insert_ignoring_conflicts
+
+            await self.session.execute(
+                insert_ignoring_conflicts(self.dialect, ChatLaneRow.__table__)
+                .on_conflict_do_nothing(),
+                [{"chat_id": chat_id, "next_send_at": 0.0, "window_start": 0.0,
+                  "window_count": 0} for chat_id in missing])
+            found |= {chat_id: Lane(chat_id, at, at) for chat_id, at in
+                      (await self.session.execute(query, {"chat_ids": missing})).all()}
         return found
+
+    async def save_lanes(self, lanes: Iterable[Lane]) -> None:
+        """Write the lanes whose next send moved since they were read, in one statement."""
+        lanes = list(lanes)
+        moved = [{"lane_id": lane.chat_id, "at": lane.next_send_at} for lane in lanes
+                 if lane.next_send_at != lane.read_at]
+        if moved:
+            await self.session.execute(_save_lanes(), moved)
+            for lane in lanes:
+                lane.read_at = lane.next_send_at
 
     async def save_lane(self, lane: ChatLaneRow, **values: Any) -> None:
         for key, value in values.items():
@@ -311,15 +333,33 @@ def _heads(dialect: str, floors_of: tuple[str, ...] | None = None) -> Any:
     return query
 
 
+@dataclass
+class Lane:
+    """A pacing lane as a sender's round reads and moves it (see `OutboxRepository.lanes`)."""
+
+    chat_id: str
+    next_send_at: float
+    # As read (or last saved): a lane not moved since is not written.
+    read_at: float
+
+
 @functools.cache
 def _lanes(dialect: str) -> Any:
     """The query of `lanes` (bound as a list, chat_ids), built once per dialect."""
-    query = select(ChatLaneRow).where(
-        ChatLaneRow.chat_id.in_(bindparam("chat_ids", expanding=True)))
+    table = ChatLaneRow.__table__
+    query = select(table.c.chat_id, table.c.next_send_at).where(
+        table.c.chat_id.in_(bindparam("chat_ids", expanding=True)))
     if dialect == "postgresql":
         # Locked in one order, so two senders never wait on each other in a circle.
-        query = query.order_by(ChatLaneRow.chat_id).with_for_update()
+        query = query.order_by(table.c.chat_id).with_for_update()
     return query
+
+
+@functools.cache
+def _save_lanes() -> Any:
+    table = ChatLaneRow.__table__
+    return (update(table).where(table.c.chat_id == bindparam("lane_id"))
+            .values(next_send_at=bindparam("at")))
 
 
 @functools.cache
