@@ -43,6 +43,7 @@ from messaging.port import (
     TransientFailure,
 )
 from storage.models import OutboxRow
+from storage.repositories.outbox import Head
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 from .batching import Batcher
@@ -61,7 +62,7 @@ LEASE_MARGIN = timedelta(seconds=10)
 MAX_BACKOFF_S = 300.0
 
 
-def _is_answer(row: OutboxRow) -> bool:
+def _is_answer(row: Head) -> bool:
     return row.kind == AnswerButton.kind
 
 
@@ -200,7 +201,7 @@ class OutboxSender:
                 await self._read_next_due(uow)
                 return []
             skipped = False
-            candidates: list[tuple[OutboxRow, Adapter]] = []
+            candidates: list[tuple[Head, Adapter]] = []
             for head in heads:
                 adapter = await self._adapter_of(uow, head, now)
                 if adapter is not None:
@@ -252,7 +253,7 @@ class OutboxSender:
         if not self._in_flight:
             self._next_due = await uow.outbox.next_wakeup()
 
-    async def _adapter_of(self, uow: UnitOfWork, head: OutboxRow,
+    async def _adapter_of(self, uow: UnitOfWork, head: Head,
                           now: datetime) -> Adapter | None:
         """The adapter that delivers this row; a row for a platform not served here waits."""
         try:
@@ -287,8 +288,7 @@ class OutboxSender:
             return
         # The head becomes the merged message for good, so a retry sends the same text.
         job.message = SendText(chat_id=head.chat_id, text=text)
-        head.kind, head.payload, head.merge_line, head.ref = (
-            job.message.kind, to_payload(job.message), None, None)
+        await uow.outbox.rewrite(head, job.message.kind, to_payload(job.message))
         await uow.outbox.absorb([r.id for r in rows[1:used]], into=head.id, now=now)
         job.merged = True
         self.merged_count += used - 1

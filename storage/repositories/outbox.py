@@ -97,16 +97,17 @@ class OutboxRepository:
         return list(found.scalars())
 
     async def heads_and_floors(self, now: datetime, limit: int,
-                               kinds: frozenset[str]) -> tuple[list[OutboxRow], dict[str, int]]:
-        """`heads`, and for each head of one of `kinds` without a floor yet, its chat's
-        `highest_known_message_id`, read by the same statement (a sender's round needs
-        both)."""
+                               kinds: frozenset[str]) -> tuple[list[Head], dict[str, int]]:
+        """`heads` as plain values, and for each head of one of `kinds` without a floor yet
+        its chat's `highest_known_message_id`, read by the same statement (a sender's round
+        needs both, and changes a head only through this repository)."""
         await self.write_added()
         found = await self.session.execute(
             _heads(self.dialect, tuple(sorted(kinds))), {"now": now, "limit": limit})
-        heads: list[OutboxRow] = []
+        heads: list[Head] = []
         floors: dict[str, int] = {}
-        for head, ours, theirs in found.all():
+        for *columns, ours, theirs in found.all():
+            head = Head(*columns)
             heads.append(head)
             if head.floor_message_id is None and head.kind in kinds:
                 # The higher of the two, as `highest_known_message_id` orders them.
@@ -114,7 +115,16 @@ class OutboxRepository:
                 floors[head.chat_id] = numbered(highest or None) or 0
         return heads, floors
 
-    async def mergeable_after(self, head: OutboxRow, limit: int) -> list[OutboxRow]:
+    async def rewrite(self, head: Head, kind: str, payload: dict[str, Any]) -> None:
+        """The head becomes another message (lines merged into one), for good: no longer a
+        line to merge, and no longer named by its ref."""
+        table = OutboxRow.__table__
+        await self.session.execute(
+            update(table).where(table.c.id == head.id)
+            .values(kind=kind, payload=payload, merge_line=None, ref=None))
+        head.kind, head.payload, head.merge_line, head.ref = kind, payload, None, None
+
+    async def mergeable_after(self, head: Head, limit: int) -> list[OutboxRow]:
         """Pending status lines that directly follow `head` in its chat."""
         await self.write_added()
         query = (
@@ -299,38 +309,63 @@ class OutboxRepository:
 
 @functools.cache
 def _heads(dialect: str, floors_of: tuple[str, ...] | None = None) -> Any:
-    """The query of `heads`, built once per dialect (a sender runs it every round). With
-    `floors_of`, each head of those kinds without a floor also carries the highest message
-    ids its chat has in the outbox and in the inbox (as `highest_known_message_id`)."""
+    """The query of `heads` (ORM rows), built once per dialect (a sender runs it every
+    round). With `floors_of`, the query of `heads_and_floors`: the columns of `Head`, and
+    for each head of those kinds without a floor the highest message ids its chat has in
+    the outbox and in the inbox (as `highest_known_message_id`)."""
+    table = OutboxRow.__table__
     now = bindparam("now")
     # Chat 0 holds what is not a chat message (answers to button presses): no order to
     # keep, so each is a head of its own and one slow answer holds up no other.
     firsts = union_all(
-        select(func.min(OutboxRow.id).label("id"))
-        .where(OutboxRow.status.in_(ACTIVE), OutboxRow.chat_id != UNORDERED)
-        .group_by(OutboxRow.chat_id),
-        select(OutboxRow.id.label("id"))
-        .where(OutboxRow.status.in_(ACTIVE), OutboxRow.chat_id == UNORDERED),
+        select(func.min(table.c.id).label("id"))
+        .where(table.c.status.in_(ACTIVE), table.c.chat_id != UNORDERED)
+        .group_by(table.c.chat_id),
+        select(table.c.id.label("id"))
+        .where(table.c.status.in_(ACTIVE), table.c.chat_id == UNORDERED),
     ).subquery()
+    if floors_of is None:
+        query = select(OutboxRow)
+    else:
+        wanted = and_(table.c.floor_message_id.is_(None), table.c.kind.in_(floors_of))
+        # A head that needs no floor costs no look (CASE runs the subquery only when asked).
+        query = select(*(table.c[name] for name in _HEAD_COLUMNS),
+                       case((wanted, _highest_in(table.alias("ours"))), else_=None),
+                       case((wanted, _highest_in(InboxRow.__table__.alias("theirs"))),
+                            else_=None))
     # The status is repeated outside the subquery: PostgreSQL re-checks only the outer
     # conditions on a row another worker just committed.
-    columns: list[Any] = [OutboxRow]
-    if floors_of is not None:
-        wanted = and_(OutboxRow.floor_message_id.is_(None), OutboxRow.kind.in_(floors_of))
-        # A head that needs no floor costs no look (CASE runs the subquery only when asked).
-        columns += [case((wanted, _highest_in(OutboxRow.__table__.alias("ours"))), else_=None),
-                    case((wanted, _highest_in(InboxRow.__table__.alias("theirs"))), else_=None)]
     query = (
-        select(*columns)
-        .where(OutboxRow.id.in_(select(firsts.c.id)), OutboxRow.status.in_(ACTIVE),
-               or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
-               or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= now))
-        .order_by(OutboxRow.id)
+        query
+        .where(table.c.id.in_(select(firsts.c.id)), table.c.status.in_(ACTIVE),
+               or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now),
+               or_(table.c.not_before.is_(None), table.c.not_before <= now))
+        .order_by(table.c.id)
         .limit(bindparam("limit"))
     )
     if dialect == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=OutboxRow)
+        query = query.with_for_update(skip_locked=True, of=table)
     return query
+
+
+@dataclass
+class Head:
+    """The first undelivered message of a chat, as a sender's round reads it: plain values
+    (it is changed only through `OutboxRepository`, never flushed)."""
+
+    id: int
+    chat_id: str
+    kind: str
+    payload: dict[str, Any]
+    status: str
+    attempts: int
+    ref: str | None
+    merge_line: str | None
+    last_error: str
+    floor_message_id: int | None
+
+
+_HEAD_COLUMNS = tuple(Head.__dataclass_fields__)
 
 
 @dataclass
