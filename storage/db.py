@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.pool import NullPool
@@ -33,9 +34,11 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10, pool_ove
     if statement_timeout_s:
         connect_args["server_settings"] = {
             "statement_timeout": str(int(statement_timeout_s * 1000))}
-    return create_async_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_overflow,
-                               pool_pre_ping=True, pool_timeout=connect_timeout_s,
-                               connect_args=connect_args)
+    engine = create_async_engine(url, echo=echo, pool_size=pool_size,
+                                 max_overflow=pool_overflow, pool_timeout=connect_timeout_s,
+                                 connect_args=connect_args)
+    event.listen(engine.sync_engine, "checkout", _ended_by_the_server)
+    return engine
 
 
 class UnitSession(Session):
@@ -71,6 +74,15 @@ def sync_url(url: str) -> str:
     parsed = make_url(url)
     driver = {"sqlite": "sqlite", "postgresql": "postgresql+psycopg"}[parsed.get_backend_name()]
     return parsed.set(drivername=driver).render_as_string(hide_password=False)
+
+
+def _ended_by_the_server(dbapi_connection: Any, _record: Any, _proxy: Any) -> None:
+    # A connection the server ended (a restart, a failover, an outage) is replaced before
+    # use; the pool then tries the next one or connects anew. The driver already knows, so
+    # this asks no question of the server: a ping at each checkout would cost three round
+    # trips (begin, ping, rollback) for every transaction.
+    if dbapi_connection.driver_connection.is_closed():
+        raise DisconnectionError("the database server ended this connection")
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -20,7 +20,7 @@ from messaging.outbound import (
     SendText,
 )
 from messaging.port import MessengerPort, PermanentFailure
-from storage.models import OutboxRow
+from storage.repositories.outbox import Head
 
 # How many unknown ids above the chat's highest known id a lost message is looked for in.
 MAX_PROBES = 60
@@ -28,7 +28,7 @@ MAX_PROBES = 60
 
 @dataclass
 class Job:
-    row: OutboxRow
+    row: Head
     message: Outgoing
     send_at: float
     # The platform whose adapter delivers it (that of the row's chat).

@@ -10,7 +10,7 @@ import asyncio
 import logging
 from datetime import timedelta
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import update
 
 from domain.clock import Clock
 from handlers.media import MediaStore
@@ -72,7 +72,7 @@ class MediaWorker:
             for (row_id, _, attempts), (digest, size, error) in zip(claimed, results,
                                                                     strict=True):
                 if digest is not None:
-                    stored.append({"row_id": row_id, "digest": digest, "size": size})
+                    stored.append((row_id, digest, size))
                     self.downloaded += 1
                     continue
                 delay = min(MAX_BACKOFF, timedelta(seconds=5 * 2 ** min(attempts, 12)))
@@ -83,14 +83,8 @@ class MediaWorker:
                     update(PhotoRow).where(PhotoRow.id == row_id)
                     .values(attempts=PhotoRow.attempts + 1, last_error=error[:500],
                             next_attempt_at=self.timer.now() + delay))
-            if stored:
-                # All the downloaded ones in one statement.
-                table = PhotoRow.__table__
-                await uow.session.execute(
-                    update(table).where(table.c.id == bindparam("row_id"))
-                    .values(sha256=bindparam("digest"), size=bindparam("size"),
-                            next_attempt_at=None, last_error="",
-                            attempts=table.c.attempts + 1), stored)
+            # All the downloaded ones in one statement.
+            await uow.tickets.photos_stored(stored)
             await uow.commit()
         return len(claimed)
 

@@ -43,6 +43,7 @@ from messaging.port import (
     TransientFailure,
 )
 from storage.models import OutboxRow
+from storage.repositories.outbox import Head
 from storage.uow import UnitOfWork, UnitOfWorkFactory
 
 from .batching import Batcher
@@ -61,15 +62,12 @@ LEASE_MARGIN = timedelta(seconds=10)
 MAX_BACKOFF_S = 300.0
 
 
-def _is_answer(row: OutboxRow) -> bool:
+def _is_answer(row: Head) -> bool:
     return row.kind == AnswerButton.kind
 
 
-def _creates_message(row: OutboxRow) -> bool:
-    return row.kind in _CREATING_KINDS
-
-
 _CREATING_KINDS = frozenset({SendText.kind, SendPhoto.kind, SendDocument.kind})
+_UNREAD = object()
 
 
 def backoff(attempts: int) -> float:
@@ -114,6 +112,10 @@ class OutboxSender:
         # A delivery was recorded since the last round.
         self._delivered = False
         self._in_flight: set[asyncio.Task[None]] = set()
+        # When the earliest waiting message falls due, read by a round that found nothing to
+        # send and nothing in flight (the wait after it then asks no transaction of its own);
+        # _UNREAD when the last round did not read it.
+        self._next_due: datetime | object | None = _UNREAD
         self._recorder: Batcher[Job] = Batcher(self._record_batch)
 
     def poke(self) -> None:
@@ -181,6 +183,7 @@ class OutboxSender:
         epoch = now.timestamp()
         jobs: list[Job] = []
         self._lane_free_at = None
+        self._next_due = _UNREAD
         poked, self._poked = self._poked, False
         if not poked:
             # A periodic look mostly finds nothing: look without the write lock first. A poke
@@ -188,13 +191,17 @@ class OutboxSender:
             # only add a transaction.
             async with self.uows(read_only=True) as uow:
                 if not await uow.outbox.heads(now, 1):
+                    await self._read_next_due(uow)
                     return []
         async with self.uows() as uow:
-            heads = await uow.outbox.heads(now, self.batch)
+            # The chats' highest known message ids (the floors of recovery) come with the
+            # heads, read by the same statement.
+            heads, floors = await uow.outbox.heads_and_floors(now, self.batch, _CREATING_KINDS)
             if not heads:
+                await self._read_next_due(uow)
                 return []
             skipped = False
-            candidates: list[tuple[OutboxRow, Adapter]] = []
+            candidates: list[tuple[Head, Adapter]] = []
             for head in heads:
                 adapter = await self._adapter_of(uow, head, now)
                 if adapter is not None:
@@ -202,9 +209,6 @@ class OutboxSender:
             paced = [(h, a) for h, a in candidates if not _is_answer(h)]
             lanes = await uow.outbox.lanes([global_lane(a.name) for _, a in paced]
                                            + [h.chat_id for h, _ in paced]) if paced else {}
-            floors = await uow.outbox.highest_known_message_ids(
-                [h.chat_id for h, _ in candidates
-                 if h.floor_message_id is None and _creates_message(h)])
             for head, adapter in candidates:
                 message = from_payload(head.kind, head.payload)
                 if isinstance(message, AnswerButton):
@@ -234,6 +238,7 @@ class OutboxSender:
             await uow.outbox.claim_many([
                 (job.row.id, datetime.fromtimestamp(job.send_at, now.tzinfo)
                  + self._lease(self.platforms[job.platform]), job.floor) for job in jobs])
+            await uow.outbox.save_lanes(lanes.values())
             await uow.commit()
         # Every chat with a message due got its head; more can be due at once only if the
         # batch was full. Otherwise the next round waits for a poke: a delivery recorded
@@ -241,7 +246,14 @@ class OutboxSender:
         self._more = skipped or len(heads) >= self.batch
         return jobs
 
-    async def _adapter_of(self, uow: UnitOfWork, head: OutboxRow,
+    async def _read_next_due(self, uow: UnitOfWork) -> None:
+        """Nothing to send: with nothing in flight either, the wait that follows needs to
+        know when the earliest waiting message falls due. Read here, in the round's own
+        transaction, rather than in one of its own."""
+        if not self._in_flight:
+            self._next_due = await uow.outbox.next_wakeup()
+
+    async def _adapter_of(self, uow: UnitOfWork, head: Head,
                           now: datetime) -> Adapter | None:
         """The adapter that delivers this row; a row for a platform not served here waits."""
         try:
@@ -276,8 +288,7 @@ class OutboxSender:
             return
         # The head becomes the merged message for good, so a retry sends the same text.
         job.message = SendText(chat_id=head.chat_id, text=text)
-        head.kind, head.payload, head.merge_line, head.ref = (
-            job.message.kind, to_payload(job.message), None, None)
+        await uow.outbox.rewrite(head, job.message.kind, to_payload(job.message))
         await uow.outbox.absorb([r.id for r in rows[1:used]], into=head.id, now=now)
         job.merged = True
         self.merged_count += used - 1
@@ -488,8 +499,12 @@ class OutboxSender:
             # looks again: no need to ask the database when the next message falls due.
             return 2.0 if self._lane_free_at is None else min(
                 2.0, max(0.005, self._lane_free_at - self.timer.now().timestamp()))
-        async with self.uows(read_only=True) as uow:
-            due = await uow.outbox.next_wakeup()
+        due = self._next_due
+        self._next_due = _UNREAD
+        if due is _UNREAD:
+            async with self.uows(read_only=True) as uow:
+                due = await uow.outbox.next_wakeup()
+        assert due is None or isinstance(due, datetime)
         candidates = [t for t in (due.timestamp() if due else None, self._lane_free_at) if t]
         if not candidates:
             return 2.0

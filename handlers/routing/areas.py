@@ -141,13 +141,21 @@ class Router:
             self._areas.append(scope.area)
         self._sizes = [_size(area) for area in self._areas]
         self._tree = shapely.STRtree(self._areas)
+        # The last point looked up and its answer: filing a report asks twice about the
+        # same place (is it served, then by whom).
+        self._last: tuple[float, float, tuple[int, ...]] | None = None
 
-    def _covering(self, lat: float, lon: float) -> list[int]:
+    def _covering(self, lat: float, lon: float) -> tuple[int, ...]:
         """Indexes of the located scopes whose area covers the point, in configured order."""
-        lat, lon = validate_coordinates(lat, lon)
-        point = Point(lon, lat)
+        last = self._last
+        if last is not None and last[0] == lat and last[1] == lon:
+            return last[2]
+        valid_lat, valid_lon = validate_coordinates(lat, lon)
+        point = Point(valid_lon, valid_lat)
         candidates = sorted(int(i) for i in self._tree.query(point))  # bounding boxes only
-        return [i for i in candidates if self._areas[i].covers(point)]
+        covering = tuple(i for i in candidates if self._areas[i].covers(point))
+        self._last = (lat, lon, covering)
+        return covering
 
     def route(self, category_id: str, lat: float, lon: float) -> str | None:
         """The responsible department: smallest matching area first, then area-less ones.

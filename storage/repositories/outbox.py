@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, func, insert, or_, select, union_all, update
+from sqlalchemy import and_, bindparam, case, func, insert, or_, select, union_all, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from messaging.outbound import Outgoing, to_payload
-from storage.models import ChatLaneRow, OutboxRow
+from storage.models import ChatLaneRow, InboxRow, OutboxRow
 from storage.repositories._numbered import numbered, numbered_above
 
 ACTIVE = ("pending", "sending")
@@ -94,7 +96,35 @@ class OutboxRepository:
         found = await self.session.execute(_heads(self.dialect), {"now": now, "limit": limit})
         return list(found.scalars())
 
-    async def mergeable_after(self, head: OutboxRow, limit: int) -> list[OutboxRow]:
+    async def heads_and_floors(self, now: datetime, limit: int,
+                               kinds: frozenset[str]) -> tuple[list[Head], dict[str, int]]:
+        """`heads` as plain values, and for each head of one of `kinds` without a floor yet
+        its chat's `highest_known_message_id`, read by the same statement (a sender's round
+        needs both, and changes a head only through this repository)."""
+        await self.write_added()
+        found = await self.session.execute(
+            _heads(self.dialect, tuple(sorted(kinds))), {"now": now, "limit": limit})
+        heads: list[Head] = []
+        floors: dict[str, int] = {}
+        for *columns, ours, theirs in found.all():
+            head = Head(*columns)
+            heads.append(head)
+            if head.floor_message_id is None and head.kind in kinds:
+                # The higher of the two, as `highest_known_message_id` orders them.
+                highest = max((ours or "", theirs or ""), key=lambda i: (len(i), i))
+                floors[head.chat_id] = numbered(highest or None) or 0
+        return heads, floors
+
+    async def rewrite(self, head: Head, kind: str, payload: dict[str, Any]) -> None:
+        """The head becomes another message (lines merged into one), for good: no longer a
+        line to merge, and no longer named by its ref."""
+        table = OutboxRow.__table__
+        await self.session.execute(
+            update(table).where(table.c.id == head.id)
+            .values(kind=kind, payload=payload, merge_line=None, ref=None))
+        head.kind, head.payload, head.merge_line, head.ref = kind, payload, None, None
+
+    async def mergeable_after(self, head: Head, limit: int) -> list[OutboxRow]:
         """Pending status lines that directly follow `head` in its chat."""
         await self.write_added()
         query = (
@@ -130,24 +160,17 @@ class OutboxRepository:
         """(row id, lease until, floor message id) each, in one statement (executemany)."""
         if not claims:
             return
-        table = OutboxRow.__table__
-        await self.session.execute(
-            update(table).where(table.c.id == bindparam("row_id"))
-            .values(status="sending", claimed_until=bindparam("lease"),
-                    attempts=table.c.attempts + 1, floor_message_id=bindparam("floor")),
-            [{"row_id": row_id, "lease": lease, "floor": floor}
-             for row_id, lease, floor in claims])
+        await self.session.execute(_claim_rows(), [
+            {"row_id": row_id, "lease": lease, "floor": floor}
+            for row_id, lease, floor in claims])
 
     async def mark_sent_many(self, sent: list[tuple[int, str | None]], now: datetime) -> None:
         """(row id, platform message id) each, recorded as sent in one statement."""
         if not sent:
             return
-        table = OutboxRow.__table__
-        await self.session.execute(
-            update(table).where(table.c.id == bindparam("row_id"))
-            .values(status="sent", sent_at=now, message_id=bindparam("sent_id"),
-                    claimed_until=None),
-            [{"row_id": row_id, "sent_id": message_id} for row_id, message_id in sent])
+        await self.session.execute(_mark_sent_rows(), [
+            {"row_id": row_id, "sent_id": message_id, "now": now}
+            for row_id, message_id in sent])
 
     async def mark_sent(self, row_ids: list[int], message_id: str | None, now: datetime,
                         status: str = "sent") -> None:
@@ -189,8 +212,6 @@ class OutboxRepository:
         Only numbered chats have one (Telegram numbers a chat's messages in order, kept as
         digits); elsewhere this is 0 and a lost message is not looked for."""
         await self.write_added()
-        from storage.models import InboxRow
-
         ours = select(OutboxRow.message_id.label("id")).where(OutboxRow.chat_id == chat_id)
         theirs = select(InboxRow.message_id.label("id")).where(InboxRow.chat_id == chat_id)
         both = union_all(ours, theirs).subquery()
@@ -250,19 +271,36 @@ class OutboxRepository:
             lane = (await self.session.execute(query)).scalar_one()
         return lane
 
-    async def lanes(self, chat_ids: list[str]) -> dict[str, ChatLaneRow]:
-        """The pacing lanes of several chats (made when missing), in one statement when they
-        all exist."""
+    async def lanes(self, chat_ids: list[str]) -> dict[str, Lane]:
+        """The pacing lanes of several chats (made when missing), read as plain values in
+        one statement when they all exist; `save_lanes` writes back those changed. On
+        PostgreSQL they stay locked until the transaction ends."""
         wanted = sorted(set(chat_ids))
-        query = select(ChatLaneRow).where(ChatLaneRow.chat_id.in_(wanted))
-        if self.dialect == "postgresql":
-            # Locked in one order, so two senders never wait on each other in a circle.
-            query = query.order_by(ChatLaneRow.chat_id).with_for_update()
-        found = {lane.chat_id: lane for lane in (await self.session.execute(query)).scalars()}
-        for chat_id in wanted:
-            if chat_id not in found:
-                found[chat_id] = await self.lane(chat_id)
+        query = _lanes(self.dialect)
+        found = {chat_id: Lane(chat_id, at, at) for chat_id, at in
+                 (await self.session.execute(query, {"chat_ids": wanted})).all()}
+        missing = [chat_id for chat_id in wanted if chat_id not in found]
+        if missing:
+            from storage.repositories._upsert import insert_ignoring_conflicts
+
+            await self.session.execute(
+                insert_ignoring_conflicts(self.dialect, ChatLaneRow.__table__)
+                .on_conflict_do_nothing(),
+                [{"chat_id": chat_id, "next_send_at": 0.0, "window_start": 0.0,
+                  "window_count": 0} for chat_id in missing])
+            found |= {chat_id: Lane(chat_id, at, at) for chat_id, at in
+                      (await self.session.execute(query, {"chat_ids": missing})).all()}
         return found
+
+    async def save_lanes(self, lanes: Iterable[Lane]) -> None:
+        """Write the lanes whose next send moved since they were read, in one statement."""
+        lanes = list(lanes)
+        moved = [{"lane_id": lane.chat_id, "at": lane.next_send_at} for lane in lanes
+                 if lane.next_send_at != lane.read_at]
+        if moved:
+            await self.session.execute(_save_lanes(), moved)
+            for lane in lanes:
+                lane.read_at = lane.next_send_at
 
     async def save_lane(self, lane: ChatLaneRow, **values: Any) -> None:
         for key, value in values.items():
@@ -270,39 +308,127 @@ class OutboxRepository:
 
 
 @functools.cache
-def _heads(dialect: str) -> Any:
-    """The query of `heads`, built once per dialect (a sender runs it every round)."""
+def _heads(dialect: str, floors_of: tuple[str, ...] | None = None) -> Any:
+    """The query of `heads` (ORM rows), built once per dialect (a sender runs it every
+    round). With `floors_of`, the query of `heads_and_floors`: the columns of `Head`, and
+    for each head of those kinds without a floor the highest message ids its chat has in
+    the outbox and in the inbox (as `highest_known_message_id`)."""
+    table = OutboxRow.__table__
     now = bindparam("now")
     # Chat 0 holds what is not a chat message (answers to button presses): no order to
     # keep, so each is a head of its own and one slow answer holds up no other.
     firsts = union_all(
-        select(func.min(OutboxRow.id).label("id"))
-        .where(OutboxRow.status.in_(ACTIVE), OutboxRow.chat_id != UNORDERED)
-        .group_by(OutboxRow.chat_id),
-        select(OutboxRow.id.label("id"))
-        .where(OutboxRow.status.in_(ACTIVE), OutboxRow.chat_id == UNORDERED),
+        select(func.min(table.c.id).label("id"))
+        .where(table.c.status.in_(ACTIVE), table.c.chat_id != UNORDERED)
+        .group_by(table.c.chat_id),
+        select(table.c.id.label("id"))
+        .where(table.c.status.in_(ACTIVE), table.c.chat_id == UNORDERED),
     ).subquery()
+    if floors_of is None:
+        query = select(OutboxRow)
+    else:
+        wanted = and_(table.c.floor_message_id.is_(None), table.c.kind.in_(floors_of))
+        # A head that needs no floor costs no look (CASE runs the subquery only when asked).
+        query = select(*(table.c[name] for name in _HEAD_COLUMNS),
+                       case((wanted, _highest_in(table.alias("ours"))), else_=None),
+                       case((wanted, _highest_in(InboxRow.__table__.alias("theirs"))),
+                            else_=None))
     # The status is repeated outside the subquery: PostgreSQL re-checks only the outer
     # conditions on a row another worker just committed.
     query = (
-        select(OutboxRow)
-        .where(OutboxRow.id.in_(select(firsts.c.id)), OutboxRow.status.in_(ACTIVE),
-               or_(OutboxRow.claimed_until.is_(None), OutboxRow.claimed_until <= now),
-               or_(OutboxRow.not_before.is_(None), OutboxRow.not_before <= now))
-        .order_by(OutboxRow.id)
+        query
+        .where(table.c.id.in_(select(firsts.c.id)), table.c.status.in_(ACTIVE),
+               or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now),
+               or_(table.c.not_before.is_(None), table.c.not_before <= now))
+        .order_by(table.c.id)
         .limit(bindparam("limit"))
     )
     if dialect == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=OutboxRow)
+        query = query.with_for_update(skip_locked=True, of=table)
     return query
+
+
+@dataclass
+class Head:
+    """The first undelivered message of a chat, as a sender's round reads it: plain values
+    (it is changed only through `OutboxRepository`, never flushed)."""
+
+    id: int
+    chat_id: str
+    kind: str
+    payload: dict[str, Any]
+    status: str
+    attempts: int
+    ref: str | None
+    merge_line: str | None
+    last_error: str
+    floor_message_id: int | None
+
+
+_HEAD_COLUMNS = tuple(Head.__dataclass_fields__)
+
+
+@dataclass
+class Lane:
+    """A pacing lane as a sender's round reads and moves it (see `OutboxRepository.lanes`)."""
+
+    chat_id: str
+    next_send_at: float
+    # As read (or last saved): a lane not moved since is not written.
+    read_at: float
+
+
+@functools.cache
+def _lanes(dialect: str) -> Any:
+    """The query of `lanes` (bound as a list, chat_ids), built once per dialect."""
+    table = ChatLaneRow.__table__
+    query = select(table.c.chat_id, table.c.next_send_at).where(
+        table.c.chat_id.in_(bindparam("chat_ids", expanding=True)))
+    if dialect == "postgresql":
+        # Locked in one order, so two senders never wait on each other in a circle.
+        query = query.order_by(table.c.chat_id).with_for_update()
+    return query
+
+
+@functools.cache
+def _save_lanes() -> Any:
+    table = ChatLaneRow.__table__
+    return (update(table).where(table.c.chat_id == bindparam("lane_id"))
+            .values(next_send_at=bindparam("at")))
+
+
+@functools.cache
+def _claim_rows() -> Any:
+    """The executemany of `claim_many`, built once (every round runs it)."""
+    table = OutboxRow.__table__
+    return (update(table).where(table.c.id == bindparam("row_id"))
+            .values(status="sending", claimed_until=bindparam("lease"),
+                    attempts=table.c.attempts + 1, floor_message_id=bindparam("floor")))
+
+
+@functools.cache
+def _mark_sent_rows() -> Any:
+    """The executemany of `mark_sent_many`, built once (every record of deliveries runs it)."""
+    table = OutboxRow.__table__
+    return (update(table).where(table.c.id == bindparam("row_id"))
+            .values(status="sent", sent_at=bindparam("now"), message_id=bindparam("sent_id"),
+                    claimed_until=None))
+
+
+def _highest_in(table: Any) -> Any:
+    """The highest message id of the outer outbox row's chat in `table` (an alias of the
+    outbox or of the inbox), in the order of `highest_known_message_id`."""
+    column = table.c.message_id
+    return (select(column)
+            .where(table.c.chat_id == OutboxRow.chat_id, column.is_not(None))
+            .order_by(func.length(column).desc(), column.desc()).limit(1)
+            .scalar_subquery())
 
 
 @functools.cache
 def _highest_known(chats: int) -> Any:
     """For `chats` chats (bound as chat_0, chat_1…), each one's highest message id, as one
     row; built once per number of chats (a sender's round asks for a few)."""
-    from storage.models import InboxRow
-
     columns = []
     for index in range(chats):
         chat_id = bindparam(f"chat_{index}")

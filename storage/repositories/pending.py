@@ -21,14 +21,23 @@ from storage.models import PendingReportRow
 TAKING_PIECES = ("open", "expiring")
 # How far back a person's edits and replies are matched to their reports.
 RECENT_ROWS = 50
+# Rows that wish for the person's next location without being a report (a request for the
+# nearest stations, see handlers/stations): looked up with the open reports, in one query.
+LOCATION_WISHES = ("stations",)
 
 
 class PendingReportRepository:
     def __init__(self, session: AsyncSession, dialect: str) -> None:
         self.session = session
         self.dialect = dialect
+        # The last look at a person's rows still waiting for pieces or a location, by
+        # (chat, person, time): a location is asked about twice in one update (by the
+        # stations, then by intake), and the second question needs no statement. A write
+        # through this repository forgets it; rows changed in memory are filtered again.
+        self._awaiting: tuple[tuple[str, str, datetime], list[PendingReportRow]] | None = None
 
     def add(self, row: PendingReportRow) -> PendingReportRow:
+        self._awaiting = None
         self.session.add(row)
         return row
 
@@ -42,9 +51,8 @@ class PendingReportRepository:
                        at: datetime) -> list[PendingReportRow]:
         """The person's reports in this chat still open at `at` (when their message was
         sent), newest first."""
-        found = await self.session.execute(
-            _open_for(self.dialect), {"chat_id": chat_id, "user_id": user_id, "at": at})
-        return list(found.scalars())
+        return [row for row in await self._waiting(chat_id, user_id, at)
+                if row.status in TAKING_PIECES]
 
     async def recent_for(self, chat_id: str, user_id: str) -> list[PendingReportRow]:
         """The person's latest reports in this chat in any state, newest first."""
@@ -74,6 +82,10 @@ class PendingReportRepository:
                                    status: str) -> PendingReportRow | None:
         """The person's newest wish for a location in this chat (a row in `status`, such as
         a request for the nearest stations) still waiting at `at`."""
+        if status in LOCATION_WISHES:
+            wishes = [row for row in await self._waiting(chat_id, user_id, at)
+                      if row.status == status]
+            return max(wishes, key=lambda row: row.id, default=None)
         query = (
             select(PendingReportRow)
             .where(PendingReportRow.chat_id == chat_id, PendingReportRow.user_id == user_id,
@@ -162,7 +174,22 @@ class PendingReportRepository:
                    PendingReportRow.fetch_file_id == file_id)
             .values(fetch_after=at, fetch_attempts=PendingReportRow.fetch_attempts + 1))
 
+    async def _waiting(self, chat_id: str, user_id: str,
+                       at: datetime) -> list[PendingReportRow]:
+        """The person's rows in this chat taking pieces or wishing for a location at `at`,
+        newest first; read once per update (see `_awaiting`)."""
+        key = (chat_id, user_id, at)
+        if self._awaiting is not None and self._awaiting[0] == key:
+            rows = self._awaiting[1]
+        else:
+            found = await self.session.execute(
+                _waiting(self.dialect), {"chat_id": chat_id, "user_id": user_id, "at": at})
+            rows = list(found.scalars())
+            self._awaiting = (key, rows)
+        return [row for row in rows if row.expires_at > at]
+
     async def _claim(self, statement: object) -> bool:
+        self._awaiting = None
         result = await self.session.execute(
             statement.execution_options(synchronize_session=False))  # type: ignore[attr-defined]
         return (result.rowcount or 0) == 1
@@ -190,13 +217,13 @@ class PendingReportRepository:
 
 
 @functools.cache
-def _open_for(dialect: str) -> Any:
-    """The query of `open_for`, built once per dialect (intake runs it for every piece)."""
+def _waiting(dialect: str) -> Any:
+    """The query of `_waiting`, built once per dialect (intake runs it for every piece)."""
     query = (
         select(PendingReportRow)
         .where(PendingReportRow.chat_id == bindparam("chat_id"),
                PendingReportRow.user_id == bindparam("user_id"),
-               PendingReportRow.status.in_(TAKING_PIECES),
+               PendingReportRow.status.in_(TAKING_PIECES + LOCATION_WISHES),
                PendingReportRow.expires_at > bindparam("at"))
         .order_by(PendingReportRow.started_at.desc(), PendingReportRow.id.desc())
     )

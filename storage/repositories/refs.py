@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -30,13 +32,10 @@ class MessageRefRepository:
         """Several at once, (ref, chat id, message id, ticket number) each: one statement."""
         if not refs:
             return
-        await self.session.execute(
-            insert_ignoring_conflicts(self.dialect, MessageRefRow)
-            .values([{"ref": ref, "chat_id": chat_id, "message_id": message_id,
-                      "ticket_number": ticket, "created_at": now}
-                     for ref, chat_id, message_id, ticket in refs])
-            .on_conflict_do_nothing()
-        )
+        await self.session.execute(_remember(self.dialect), [
+            {"ref": ref, "chat_id": chat_id, "message_id": message_id,
+             "ticket_number": ticket, "created_at": now}
+            for ref, chat_id, message_id, ticket in refs])
 
     async def resolve(self, ref: str) -> MessageRefRow | None:
         return await self.session.get(MessageRefRow, ref)
@@ -50,3 +49,10 @@ class MessageRefRepository:
             .limit(1)
         )
         return row.scalar_one_or_none()
+
+
+@functools.cache
+def _remember(dialect: str) -> Any:
+    """The insert of `remember_many`, built once per dialect (every delivery of a card or
+    an announcement runs it)."""
+    return insert_ignoring_conflicts(dialect, MessageRefRow.__table__).on_conflict_do_nothing()

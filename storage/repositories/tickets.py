@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import and_, func, insert, or_, select, text, update
+from sqlalchemy import BigInteger, and_, bindparam, func, insert, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.status import AWAITING_ACK, OPEN_STATUSES, Status
@@ -35,6 +36,14 @@ class Follower:
     name: str
     chat_id: str
     message_id: str | None
+
+
+class NearbyTicket(NamedTuple):
+    """What a duplicate check reads of an open ticket near a point."""
+
+    number: int
+    lat: float | None
+    lon: float | None
 
 
 @dataclass(frozen=True)
@@ -84,13 +93,7 @@ class TicketRepository:
 
     async def next_value(self, counter: str) -> int:
         # On the table, not the entity: the ORM would flush pending changes first.
-        table = Counter.__table__
-        result = await self._write(
-            update(table)
-            .where(table.c.name == counter)
-            .values(value=table.c.value + 1)
-            .returning(table.c.value)
-        )
+        result = await self._write(_next_value(), {"counter": counter})
         value = result.scalar_one_or_none()
         if value is not None:
             return int(value)
@@ -104,13 +107,10 @@ class TicketRepository:
                   next_check_at: datetime | None = None) -> None:
         """Insert the ticket and its events: two statements. `next_check_at` given here saves
         the schedule's update right after the insert (see `set_schedule`)."""
-        table = TicketRow.__table__
         schedule = (ack_due_at, resolve_due_at, next_check_at)
-        found = await self._write(
-            insert(table).values(**_values(ticket), version=len(ticket.events),
-                                 ack_due_at=ack_due_at, resolve_due_at=resolve_due_at,
-                                 next_check_at=next_check_at)
-            .returning(table.c.id))
+        found = await self._write(_insert_ticket(), {
+            **_values(ticket), "version": len(ticket.events), "ack_due_at": ack_due_at,
+            "resolve_due_at": resolve_due_at, "next_check_at": next_check_at})
         ticket.id = int(found.scalar_one())
         self._schedules[ticket.id] = schedule
         await self._append_events(ticket)
@@ -169,24 +169,23 @@ class TicketRepository:
         )
 
     async def find_open_nearby(self, category_id: str, lat: float, lon: float,
-                               radius_m: float) -> list[TicketRow]:
+                               radius_m: float) -> list[NearbyTicket]:
         """Open tickets of a category whose cell is near the point (callers check distance).
 
         Each range repeats the category and the partial index's own condition, word for word:
         SQLite uses a partial index only when the query visibly implies its condition, and a
         range per branch lets both databases seek instead of scanning the category.
         """
-        is_open = text(OPEN_TICKETS_SQL)
-        ranges = [
-            and_(TicketRow.category_id == category_id, is_open,
-                 TicketRow.cell >= low, TicketRow.cell < high)
-            for low, high in cell_ranges(lat, lon, radius_m)
-        ]
-        query = select(TicketRow).where(or_(*ranges)).order_by(TicketRow.number).limit(50)
+        ranges = cell_ranges(lat, lon, radius_m)
+        values: dict[str, Any] = {"category_id": category_id}
+        for index, (low, high) in enumerate(ranges):
+            values[f"low_{index}"], values[f"high_{index}"] = low, high
         # Nothing this unit of work holds unwritten changes which tickets are open nearby:
         # no flush (a report's row is written once, at commit, not also here).
         with self.session.no_autoflush:
-            return list((await self.session.execute(query)).scalars())
+            found = await self.session.execute(_open_nearby(len(ranges)), values)
+        return [NearbyTicket(int(number), row_lat, row_lon)
+                for number, row_lat, row_lon in found.all()]
 
     async def lock_nearby(self, category_id: str, lat: float, lon: float,
                           radius_m: float) -> None:
@@ -202,18 +201,17 @@ class TicketRepository:
         # so every worker still takes the locks in the same (sorted) order.
         keys = sorted(cell_lock_keys(category_id, lat, lon, radius_m))
         if keys:
-            await self._write(select(*(func.pg_advisory_xact_lock(key) for key in keys)))
+            await self._write(_lock_keys(len(keys)),
+                              {f"key_{index}": key for index, key in enumerate(keys)})
 
     # -- followers and photos -------------------------------------------------------------
 
     async def add_follower(self, ticket: Ticket, user_id: str, name: str, chat_id: str,
                            message_id: str | None, now: datetime) -> bool:
         """False when the person already follows the ticket (one statement either way)."""
-        result = await self._write(
-            insert_ignoring_conflicts(self.dialect, FollowerRow.__table__)
-            .values(ticket_id=ticket.id, user_id=user_id, name=name, chat_id=chat_id,
-                    message_id=message_id, joined_at=now)
-            .on_conflict_do_nothing())
+        result = await self._write(_insert_new(self.dialect, FollowerRow.__table__), {
+            "ticket_id": ticket.id, "user_id": user_id, "name": name, "chat_id": chat_id,
+            "message_id": message_id, "joined_at": now})
         return (result.rowcount or 0) == 1
 
     async def followers(self, ticket: Ticket) -> list[Follower]:
@@ -226,12 +224,10 @@ class TicketRepository:
     async def add_photo(self, ticket: Ticket, *, file_id: str, file_unique_id: str, kind: str,
                         now: datetime, added_by: str | None) -> bool:
         """False when the ticket has this photo already (one statement either way)."""
-        result = await self._write(
-            insert_ignoring_conflicts(self.dialect, PhotoRow.__table__)
-            .values(ticket_id=ticket.id, file_id=file_id, file_unique_id=file_unique_id,
-                    kind=kind, added_at=now, added_by=added_by, next_attempt_at=None,
-                    attempts=0, last_error="")
-            .on_conflict_do_nothing())
+        result = await self._write(_insert_new(self.dialect, PhotoRow.__table__), {
+            "ticket_id": ticket.id, "file_id": file_id, "file_unique_id": file_unique_id,
+            "kind": kind, "added_at": now, "added_by": added_by, "next_attempt_at": None,
+            "attempts": 0, "last_error": ""})
         added = (result.rowcount or 0) == 1
         self.photos_added = self.photos_added or added
         return added
@@ -259,21 +255,16 @@ class TicketRepository:
                            limit: int) -> list[tuple[int, str, int]]:
         """Lease up to `limit` photos due for download, in one statement: (id, file id,
         attempts) each. On PostgreSQL, photos another worker holds are skipped."""
-        due = (
-            select(PhotoRow.id)
-            .where(PhotoRow.sha256.is_(None),
-                   or_(PhotoRow.next_attempt_at.is_(None), PhotoRow.next_attempt_at <= now))
-            .order_by(PhotoRow.id)
-            .limit(limit)
-        )
-        if self.dialect == "postgresql":
-            due = due.with_for_update(skip_locked=True)
-        table = PhotoRow.__table__
         found = await self.session.execute(
-            update(table).where(table.c.id.in_(due))
-            .values(next_attempt_at=lease_until)
-            .returning(table.c.id, table.c.file_id, table.c.attempts))
+            _claim_photos(self.dialect), {"now": now, "lease": lease_until, "limit": limit})
         return sorted((int(i), str(f), int(a)) for i, f, a in found.all())
+
+    async def photos_stored(self, stored: list[tuple[int, str, int | None]]) -> None:
+        """Downloaded photos, (id, sha256, size) each, recorded in one statement."""
+        if stored:
+            await self.session.execute(_photo_stored(), [
+                {"row_id": row_id, "digest": digest, "size": size}
+                for row_id, digest, size in stored])
 
     async def reported_by(self, user_id: str, since: datetime) -> list[datetime]:
         """When the person's tickets since `since` were reported (the per-reporter limit)."""
@@ -376,6 +367,78 @@ class TicketRepository:
         if rows:
             await self._write(insert(TicketEventRow.__table__), rows)
         ticket.stored_events = len(ticket.events)
+
+
+@functools.cache
+def _open_nearby(ranges: int) -> Any:
+    """The query of `find_open_nearby` for `ranges` cell ranges (bound as low_0, high_0…),
+    built once per number of ranges: a duplicate check runs it for every report."""
+    is_open = text(OPEN_TICKETS_SQL)
+    category = bindparam("category_id")
+    branches = [
+        and_(TicketRow.category_id == category, is_open,
+             TicketRow.cell >= bindparam(f"low_{index}"),
+             TicketRow.cell < bindparam(f"high_{index}"))
+        for index in range(ranges)
+    ]
+    return (select(TicketRow.number, TicketRow.lat, TicketRow.lon).where(or_(*branches))
+            .order_by(TicketRow.number).limit(50))
+
+
+# The statements of filing a report (once per report) and of the media worker, built once
+# and given their values when run.
+
+
+@functools.cache
+def _next_value() -> Any:
+    table = Counter.__table__
+    return (update(table).where(table.c.name == bindparam("counter"))
+            .values(value=table.c.value + 1).returning(table.c.value))
+
+
+@functools.cache
+def _insert_ticket() -> Any:
+    table = TicketRow.__table__
+    return insert(table).returning(table.c.id)
+
+
+@functools.cache
+def _insert_new(dialect: str, table: Any) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING into `table`."""
+    return insert_ignoring_conflicts(dialect, table).on_conflict_do_nothing()
+
+
+@functools.cache
+def _lock_keys(keys: int) -> Any:
+    """`keys` advisory locks (bound as key_0, key_1…), taken left to right."""
+    return select(*(func.pg_advisory_xact_lock(bindparam(f"key_{index}", type_=BigInteger))
+                    for index in range(keys)))
+
+
+@functools.cache
+def _claim_photos(dialect: str) -> Any:
+    due = (
+        select(PhotoRow.id)
+        .where(PhotoRow.sha256.is_(None),
+               or_(PhotoRow.next_attempt_at.is_(None),
+                   PhotoRow.next_attempt_at <= bindparam("now")))
+        .order_by(PhotoRow.id)
+        .limit(bindparam("limit"))
+    )
+    if dialect == "postgresql":
+        due = due.with_for_update(skip_locked=True)
+    table = PhotoRow.__table__
+    return (update(table).where(table.c.id.in_(due))
+            .values(next_attempt_at=bindparam("lease"))
+            .returning(table.c.id, table.c.file_id, table.c.attempts))
+
+
+@functools.cache
+def _photo_stored() -> Any:
+    table = PhotoRow.__table__
+    return (update(table).where(table.c.id == bindparam("row_id"))
+            .values(sha256=bindparam("digest"), size=bindparam("size"), next_attempt_at=None,
+                    last_error="", attempts=table.c.attempts + 1))
 
 
 def _project(ticket: Ticket, row: TicketRow) -> None:
