@@ -51,15 +51,14 @@ class InboxRepository:
         """Store updates; ones already stored (same update or same message) are ignored."""
         if not updates:
             return 0
-        statement = insert_ignoring_conflicts(self.dialect, InboxRow).values([
+        found = await self.session.execute(_add(self.dialect), [
             {"update_id": u.update_id, "dedup_key": u.dedup_key, "chat_id": u.chat_id,
              "message_id": u.message_id, "lane": u.lane or u.chat_id,
              "payload": u.payload, "received_at": now, "status": "pending", "attempts": 0,
              "last_error": ""}
             for u in updates
-        ]).on_conflict_do_nothing()
-        result = await self.session.execute(statement)
-        added = max(result.rowcount or 0, 0)
+        ])
+        added = len(found.all())
         self.added = self.added or added > 0
         return added
 
@@ -144,6 +143,15 @@ def _next_conditions(now: Any) -> list[Any]:
     # version: its status is no longer pending, and it is not taken twice.
     return [InboxRow.status == "pending", ~exists(waiting),
             or_(InboxRow.claimed_until.is_(None), InboxRow.claimed_until <= now)]
+
+
+@functools.cache
+def _add(dialect: str) -> Any:
+    """Built once per dialect and run with a list of rows: the rows that were new come back
+    (a row built with its values in it was compiled anew for every batch)."""
+    table = InboxRow.__table__
+    return (insert_ignoring_conflicts(dialect, table).on_conflict_do_nothing()
+            .returning(table.c.id))
 
 
 @functools.cache
