@@ -233,9 +233,8 @@ class InboxRow(Base):
     __table_args__ = (
         Index("ix_inbox_status_id", "status", "id"),
         Index("ix_inbox_chat_message", "chat_id", "message_id"),
-        # What waits before an update in its lane: one probe per claim candidate.
-        Index("ix_inbox_pending_lane", "lane", "id", postgresql_where=text("status = 'pending'"),
-              sqlite_where=text("status = 'pending'")),
+        # The first pending update of a lane: one probe per claim candidate.
+        Index("ix_inbox_lane_status_id", "lane", "status", "id"),
     )
 
 

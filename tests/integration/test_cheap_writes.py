@@ -6,8 +6,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import literal_column, select, text
+
 from messaging.outbound import SendText, Target
-from storage.repositories.inbox import IncomingUpdate, lane_of
+from storage.models import InboxRow
+from storage.repositories.inbox import IncomingUpdate, _next_conditions, lane_of
 
 
 async def _updates(uows, clock) -> None:
@@ -178,3 +181,34 @@ def test_a_lane_is_one_sender_in_one_chat():
     assert lane_of("telegram:7", "telegram:7") == "telegram:7"
     assert lane_of("telegram:-5", None) == "telegram:-5"
     assert lane_of(None, "telegram:7") is None
+
+
+async def test_a_claim_reads_a_handful_of_rows_however_many_wait(uows, clock):
+    # A storm leaves thousands of updates waiting; each claim must not read them all (it
+    # did: grouping every pending update by lane, then a NOT EXISTS planned as a join).
+    group = "telegram:-5"
+    async with uows() as uow:
+        await uow.inbox.add([
+            IncomingUpdate(n, f"m:-5:{n}", group, {}, lane=lane_of(group, f"telegram:{n // 2}"))
+            for n in range(1, 2001)], clock.now())
+        await uow.commit()
+    async with uows() as uow:
+        if uow.inbox.dialect == "postgresql":
+            read = text("SELECT coalesce(idx_tup_fetch, 0) + coalesce(seq_tup_read, 0) "
+                        "FROM pg_stat_xact_user_tables WHERE relname = 'inbox'")
+            before = (await uow.session.execute(read)).scalar_one()
+            taken = await uow.inbox.take_next(clock.now(), clock.now())
+            after = (await uow.session.execute(read)).scalar_one()
+            assert after - before < 20
+        else:
+            # The claim's choice, as SQLite plans it (it reads no statistics of its own).
+            choice = select(InboxRow.id).where(
+                *_next_conditions(literal_column("'2026-06-01'"))).order_by(
+                InboxRow.id).limit(1)
+            sql = choice.compile(dialect=uow.session.bind.dialect,
+                                 compile_kwargs={"literal_binds": True})
+            plan = " ".join(str(row[-1]) for row in await uow.session.execute(
+                text(f"EXPLAIN QUERY PLAN {sql}")))
+            assert "ix_inbox_lane_status_id (lane=? AND status=?)" in plan, plan
+            taken = await uow.inbox.take_next(clock.now(), clock.now())
+        assert taken.update_id == 1

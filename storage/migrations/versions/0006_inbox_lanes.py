@@ -25,13 +25,11 @@ def upgrade() -> None:
     with op.batch_alter_table("inbox") as batch:
         batch.add_column(sa.Column("lane", sa.String(length=260), nullable=True))
     op.execute("UPDATE inbox SET lane = chat_id")
-    # A claim asks, for each candidate, whether an update waits before it in its lane.
-    pending = sa.text("status = 'pending'")
-    op.create_index("ix_inbox_pending_lane", "inbox", ["lane", "id"],
-                    postgresql_where=pending, sqlite_where=pending)
+    # A claim asks, for each candidate, for the first pending update of its lane.
+    op.create_index("ix_inbox_lane_status_id", "inbox", ["lane", "status", "id"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_inbox_pending_lane", table_name="inbox")
+    op.drop_index("ix_inbox_lane_status_id", table_name="inbox")
     with op.batch_alter_table("inbox") as batch:
         batch.drop_column("lane")
