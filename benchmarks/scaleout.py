@@ -71,8 +71,9 @@ def _rows(database: str, reports: int, processes: int, outcome: Outcome,
         Row(f"{name}: to committed ticket", throughput=committed, unit="reports/s",
             p50_ms=c50, p99_ms=c99, ratio=None if single is None else committed / single,
             ratio_of="" if single is None else "of 1 process",
-            notes=f"bot CPU {cpu:.1f} ms/report{each}; the local server and the riders "
-                  f"beside them on the same cores {outcome.server_cpu_s * 1000 / reports:.1f}"),
+            notes=f"CPU ms/report: bots {cpu:.1f}{each}, beside them on the same cores "
+                  f"the local server and riders {outcome.server_cpu_s * 1000 / reports:.1f} "
+                  f"and the database {outcome.database_cpu_s * 1000 / reports:.1f}"),
         Row(f"{name}: every message delivered", throughput=reports / outcome.delivered_s,
             unit="reports/s", p50_ms=d50, p99_ms=d99,
             notes=f"{outcome.messages / reports:.1f} bot messages per report"),
@@ -90,6 +91,8 @@ class Outcome:
     messages: int
     # This process's: the local server, the riders and the completion checks.
     server_cpu_s: float
+    # PostgreSQL's processes on this machine (0 when the server runs elsewhere).
+    database_cpu_s: float
 
 
 def _free_port() -> int:
@@ -102,6 +105,21 @@ def _cpu_s(pid: int) -> float:
     """User and system CPU seconds of a process, from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _database_cpu_s() -> dict[int, float]:
+    """CPU seconds of each PostgreSQL process on this machine, when the server runs here
+    (the bots' backends, and the server's own writers): the third share of the cores."""
+    found: dict[int, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            if (entry / "comm").read_text().strip() == "postgres":
+                found[int(entry.name)] = _cpu_s(int(entry.name))
+        except OSError:
+            continue  # ended meanwhile
+    return found
 
 
 async def _ready(metrics_port: int, process: asyncio.subprocess.Process, log: Path) -> None:
@@ -199,6 +217,7 @@ async def _storm(harness: Harness, url: str, riders: list[int],
     try:
         cpu_before = [_cpu_s(bot.pid) for bot in bots]
         server_cpu = time.process_time()
+        database_cpu = _database_cpu_s()
         started = time.perf_counter()
         posted = await storm.post_reports(harness, riders, photo)
         deadline = time.perf_counter() + WAIT_S
@@ -232,6 +251,8 @@ async def _storm(harness: Harness, url: str, riders: list[int],
         cpu_each = [_cpu_s(bot.pid) - before for bot, before in zip(bots, cpu_before,
                                                                      strict=True)]
         server_cpu = time.process_time() - server_cpu
+        database_cpu_s = sum(spent - database_cpu.get(pid, 0.0)
+                             for pid, spent in _database_cpu_s().items())
         delivered_s = max(last_seen[n] for n in numbers) - started
     finally:
         feeding.cancel()
@@ -240,4 +261,4 @@ async def _storm(harness: Harness, url: str, riders: list[int],
     committed = [filed[photo_id][1] - at for photo_id, _, at in posted]
     delivered = [last_seen[filed[photo_id][0]] - at for photo_id, _, at in posted]
     return Outcome(committed_s, committed, delivered_s, delivered, sum(cpu_each), cpu_each,
-                   bot_messages, server_cpu)
+                   bot_messages, server_cpu, database_cpu_s)
