@@ -19,25 +19,23 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiohttp
-from sqlalchemy import text
-
 from benchmarks import storm
 from benchmarks.table import Row, latencies_ms
 from bot.localapi.limits import FloodLimits
 from domain.clock import SystemClock
-from storage.db import create_engine
 from tests.e2e.harness import Harness, jpeg
-from tests.e2e.transport.bot_process import bot_environment
+from tests.e2e.transport.bot_process import (
+    BotProcess,
+    free_port,
+    wait_ready,
+    webhook_environment,
+)
 
-SECRET = "storm-secret"
 WAIT_S = 600.0
 
 
@@ -95,12 +93,6 @@ class Outcome:
     database_cpu_s: float
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _cpu_s(pid: int) -> float:
     """User and system CPU seconds of a process, from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -122,26 +114,6 @@ def _database_cpu_s() -> dict[int, float]:
     return found
 
 
-async def _ready(metrics_port: int, process: asyncio.subprocess.Process, log: Path) -> None:
-    deadline = time.perf_counter() + 120
-    async with aiohttp.ClientSession() as session:
-        while time.perf_counter() < deadline:
-            if process.returncode is not None:
-                raise RuntimeError(f"a bot process ended at start:\n{_tail(log)}")
-            try:
-                async with session.get(f"http://127.0.0.1:{metrics_port}/readyz") as answer:
-                    if answer.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.1)
-    raise TimeoutError(f"a bot process was not ready in 120 s:\n{_tail(log)}")
-
-
-def _tail(log: Path) -> str:
-    return log.read_text(errors="replace")[-3000:]
-
-
 async def storm_on(url: str, processes: int, reports: int) -> Outcome:
     with tempfile.TemporaryDirectory() as folder:
         workdir = Path(folder)
@@ -149,116 +121,59 @@ async def storm_on(url: str, processes: int, reports: int) -> Outcome:
                           server_limits=FloodLimits.unlimited())
         server = harness.server
         await server.start()
-        bots: list[asyncio.subprocess.Process] = []
+        bots: list[BotProcess] = []
         try:
             harness._populate()
             riders = list(range(6000, 6000 + reports))
             for rider in riders:
                 server.register_user(rider, f"骑手{rider - 6000}", language_code="zh")
-            hook = _free_port()
+            hook = free_port()
             for index in range(processes):
-                metrics = _free_port()
-                env = bot_environment(url, workdir / "media", server.base_url)
-                env.update({
-                    "LIAISON_TELEGRAM__MODE": "webhook",
-                    "LIAISON_TELEGRAM__WEBHOOK_URL": f"http://127.0.0.1:{hook}/telegram/hook",
-                    "LIAISON_TELEGRAM__WEBHOOK_SECRET": SECRET,
-                    "LIAISON_TELEGRAM__WEBHOOK_LISTEN": f"127.0.0.1:{hook}",
-                    "LIAISON_TELEGRAM__WEBHOOK_REUSE_PORT": "true",
-                    "LIAISON_METRICS__LISTEN": f"127.0.0.1:{metrics}",
-                })
-                log = workdir / f"bot{index}.log"
-                with log.open("wb") as output:
-                    bot = await asyncio.create_subprocess_exec(
-                        sys.executable, "-m", "bot", "run", env=env, cwd=workdir,
-                        stdout=output, stderr=asyncio.subprocess.STDOUT)
+                health = free_port()
+                env = webhook_environment(url, workdir / "media", server.base_url, hook=hook,
+                                          health=health, share_port=True)
+                bot = BotProcess(env, workdir, workdir / f"bot{index}.log")
+                await bot.start()
                 bots.append(bot)
                 # One at a time: the first migrates the database, the others find it done.
-                await _ready(metrics, bot, log)
+                await wait_ready(bot, health, within=120)
             return await _storm(harness, url, riders, bots)
         finally:
             for bot in bots:
-                if bot.returncode is None:
-                    bot.terminate()
-            for bot in bots:
-                try:
-                    await asyncio.wait_for(bot.wait(), 30)
-                except TimeoutError:
-                    bot.kill()
-                    await bot.wait()
+                if bot.running:
+                    try:
+                        await bot.terminate()
+                    except TimeoutError:
+                        await bot.kill()
             await server.stop()
 
 
 async def _storm(harness: Harness, url: str, riders: list[int],
-                 bots: list[asyncio.subprocess.Process]) -> Outcome:
-    watcher = create_engine(url)
-    feed = harness.server.world.feed.subscribe()
-    last_seen: dict[int, float] = {}
-    bot_messages = 0
-
-    async def watch_feed() -> None:
-        nonlocal bot_messages
-        while True:
-            change = await feed.get()
-            if change.type != "message":
-                continue
-            message = change.data.get("message") or {}
-            if not (message.get("from") or {}).get("is_bot"):
-                continue
-            bot_messages += 1
-            now = time.perf_counter()
-            for found in storm.NUMBER.findall(message.get("text") or message.get("caption")
-                                              or ""):
-                last_seen[int(found)] = now
-
-    feeding = asyncio.create_task(watch_feed())
-    filed: dict[str, tuple[int, float]] = {}
+                 bots: list[BotProcess]) -> Outcome:
+    watch = storm.Watch(harness, url, len(riders))
     photo = jpeg()
+    pids = [bot.pid for bot in bots]
     try:
-        cpu_before = [_cpu_s(bot.pid) for bot in bots]
+        cpu_before = [_cpu_s(pid) for pid in pids]
         server_cpu = time.process_time()
         database_cpu = _database_cpu_s()
         started = time.perf_counter()
         posted = await storm.post_reports(harness, riders, photo)
         deadline = time.perf_counter() + WAIT_S
-        newest = 0
-        async with watcher.connect() as conn:
-            while len(filed) < len(riders):
-                storm.check(deadline, f"{len(filed)} of {len(riders)} tickets filed")
-                found = (await conn.execute(
-                    text("SELECT id, message_id, number FROM tickets WHERE id > :newest "
-                         "ORDER BY id"), {"newest": newest})).all()
-                await conn.commit()
-                now = time.perf_counter()
-                for row_id, message_id, number in found:
-                    newest = max(newest, row_id)
-                    filed[str(message_id).rsplit(":", 1)[-1]] = (number, now)
-                if not found:
+        async with watch.engine.connect() as conn:
+            while not watch.all_filed:
+                storm.check(deadline, f"{len(watch.filed)} of {len(riders)} tickets filed")
+                if not await watch.look_for_tickets(conn):
                     # A look every 20 ms: fine enough for latencies of tenths of a second,
                     # and too rare to weigh on the database the bots share.
                     await asyncio.sleep(0.02)
-            committed_s = max(when for _, when in filed.values()) - started
-            numbers = {number for number, _ in filed.values()}
-            while True:
-                waiting = (await conn.execute(text(
-                    "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')"))
-                ).scalar_one()
-                await conn.commit()
-                if not waiting and numbers <= last_seen.keys():
-                    break
-                storm.check(deadline, f"{waiting} messages undelivered")
-                await asyncio.sleep(0.02)
-        cpu_each = [_cpu_s(bot.pid) - before for bot, before in zip(bots, cpu_before,
-                                                                     strict=True)]
+            await watch.until_delivered(conn, deadline)
+        cpu_each = [_cpu_s(pid) - before for pid, before in zip(pids, cpu_before, strict=True)]
         server_cpu = time.process_time() - server_cpu
         database_cpu_s = sum(spent - database_cpu.get(pid, 0.0)
                              for pid, spent in _database_cpu_s().items())
-        delivered_s = max(last_seen[n] for n in numbers) - started
     finally:
-        feeding.cancel()
-        harness.server.world.feed.unsubscribe(feed)
-        await watcher.dispose()
-    committed = [filed[photo_id][1] - at for photo_id, _, at in posted]
-    delivered = [last_seen[filed[photo_id][0]] - at for photo_id, _, at in posted]
+        await watch.close()
+    committed_s, committed, delivered_s, delivered = watch.timings(started, posted)
     return Outcome(committed_s, committed, delivered_s, delivered, sum(cpu_each), cpu_each,
-                   bot_messages, server_cpu, database_cpu_s)
+                   watch.messages, server_cpu, database_cpu_s)

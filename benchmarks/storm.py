@@ -315,75 +315,105 @@ async def bare_bot(harness: Harness, riders: list[int], photo: bytes) -> Outcome
     return Outcome(elapsed, latencies, elapsed, latencies, cpu, len(answered))
 
 
-async def liaison_bot(harness: Harness, url: str, riders: list[int], photo: bytes,
-                      sql: SqlCount) -> Outcome:
-    await harness.settle()
-    app = harness.app
-    assert app is not None
-    # The watcher's engine is not the bot's: its reads are not counted as the bot's.
-    watcher = create_engine(url)
-    last_seen: dict[int, float] = {}
-    bot_messages = 0
-    feed = harness.server.world.feed.subscribe()
+class Watch:
+    """What the riders see of a storm, read without loading the bot: the bot's messages on the
+    server's feed (the ticket numbers they name, and when), and the tickets committed, looked
+    up on an engine of the watch's own (its reads are not the bot's) above the last id seen."""
 
-    async def watch_feed() -> None:
-        nonlocal bot_messages
+    def __init__(self, harness: Harness, url: str, riders: int) -> None:
+        self.server = harness.server
+        self.riders = riders
+        self.engine = create_engine(url)
+        self.feed = self.server.world.feed.subscribe()
+        self.named: dict[int, float] = {}  # ticket number -> when a bot message last named it
+        self.messages = 0  # the bot's messages
+        self.filed: dict[str, tuple[int, float]] = {}  # photo's message id -> (number, when)
+        self._newest = 0
+        self._feeding = asyncio.create_task(self._watch_feed())
+
+    async def _watch_feed(self) -> None:
         while True:
-            change = await feed.get()
+            change = await self.feed.get()
             if change.type != "message":
                 continue
             message = change.data.get("message") or {}
             if not (message.get("from") or {}).get("is_bot"):
                 continue
-            bot_messages += 1
+            self.messages += 1
             now = time.perf_counter()
             for found in NUMBER.findall(message.get("text") or message.get("caption") or ""):
-                last_seen[int(found)] = now
+                self.named[int(found)] = now
 
-    feeding = asyncio.create_task(watch_feed())
-    filed: dict[str, tuple[int, float]] = {}  # photo's message id -> (ticket number, when)
+    @property
+    def all_filed(self) -> bool:
+        return len(self.filed) >= self.riders
+
+    async def look_for_tickets(self, conn: Any) -> bool:
+        """Note the tickets committed since the last look; False when there were none."""
+        found = (await conn.execute(
+            text("SELECT id, message_id, number FROM tickets WHERE id > :newest ORDER BY id"),
+            {"newest": self._newest})).all()
+        await conn.commit()
+        now = time.perf_counter()
+        for row_id, message_id, number in found:
+            self._newest = max(self._newest, row_id)
+            self.filed[str(message_id).rsplit(":", 1)[-1]] = (number, now)
+        return bool(found)
+
+    async def until_delivered(self, conn: Any, deadline: float) -> None:
+        """Until no message waits and a bot message has named every ticket."""
+        numbers = {number for number, _ in self.filed.values()}
+        while True:
+            waiting = (await conn.execute(text(
+                "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')"))
+            ).scalar_one()
+            await conn.commit()
+            if not waiting and numbers <= self.named.keys():
+                return
+            check(deadline, f"{waiting} messages undelivered, "
+                            f"{len(numbers - self.named.keys())} tickets never named")
+            await asyncio.sleep(0.02)
+
+    def timings(self, started: float, posted: list[tuple[str, int, float]]
+                ) -> tuple[float, list[float], float, list[float]]:
+        """Seconds to the last ticket and to the last message, and each report's latencies."""
+        committed_s = max(when for _, when in self.filed.values()) - started
+        delivered_s = max(self.named[number] for number, _ in self.filed.values()) - started
+        committed = [self.filed[photo_id][1] - at for photo_id, _, at in posted]
+        delivered = [self.named[self.filed[photo_id][0]] - at for photo_id, _, at in posted]
+        return committed_s, committed, delivered_s, delivered
+
+    async def close(self) -> None:
+        self._feeding.cancel()
+        self.server.world.feed.unsubscribe(self.feed)
+        await self.engine.dispose()
+
+
+async def liaison_bot(harness: Harness, url: str, riders: list[int], photo: bytes,
+                      sql: SqlCount) -> Outcome:
+    await harness.settle()
+    app = harness.app
+    assert app is not None
+    watch = Watch(harness, url, len(riders))
     try:
         sql.reset()
         cpu, started = time.process_time(), time.perf_counter()
         posted = await post_reports(harness, riders, photo)
-        newest = 0
         deadline = time.perf_counter() + WAIT_S
-        async with watcher.connect() as conn:
+        async with watch.engine.connect() as conn:
             handled = -1
-            while len(filed) < len(riders):
-                check(deadline, f"{len(filed)} of {len(riders)} tickets filed")
+            while not watch.all_filed:
+                check(deadline, f"{len(watch.filed)} of {len(riders)} tickets filed")
                 # The processor's counter says when an update was handled; only then can a
                 # ticket be new, and only then is the database asked.
                 if app.processor.handled == handled:
                     await asyncio.sleep(0.002)
                     continue
                 handled = app.processor.handled
-                found = (await conn.execute(
-                    text("SELECT id, message_id, number FROM tickets WHERE id > :newest "
-                         "ORDER BY id"), {"newest": newest})).all()
-                await conn.commit()
-                now = time.perf_counter()
-                for row_id, message_id, number in found:
-                    newest = max(newest, row_id)
-                    filed[str(message_id).rsplit(":", 1)[-1]] = (number, now)
-            committed_s = max(when for _, when in filed.values()) - started
-            while True:
-                waiting = (await conn.execute(text(
-                    "SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')"))
-                ).scalar_one()
-                await conn.commit()
-                numbers = {number for number, _ in filed.values()}
-                if not waiting and numbers <= last_seen.keys():
-                    break
-                check(deadline, f"{waiting} messages undelivered, "
-                                 f"{len(numbers - last_seen.keys())} tickets never named")
-                await asyncio.sleep(0.02)
+                await watch.look_for_tickets(conn)
+            await watch.until_delivered(conn, deadline)
         cpu = time.process_time() - cpu
-        delivered_s = max(last_seen[n] for n in numbers) - started
     finally:
-        feeding.cancel()
-        harness.server.world.feed.unsubscribe(feed)
-        await watcher.dispose()
-    committed = [filed[photo_id][1] - at for photo_id, _, at in posted]
-    delivered = [last_seen[filed[photo_id][0]] - at for photo_id, _, at in posted]
-    return Outcome(committed_s, committed, delivered_s, delivered, cpu, bot_messages, sql)
+        await watch.close()
+    committed_s, committed, delivered_s, delivered = watch.timings(started, posted)
+    return Outcome(committed_s, committed, delivered_s, delivered, cpu, watch.messages, sql)

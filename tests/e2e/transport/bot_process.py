@@ -14,10 +14,14 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import socket
 import sys
 import threading
+import time
 from multiprocessing.context import ForkServerContext
 from pathlib import Path
+
+import aiohttp
 
 from tests.e2e.harness import TOKEN
 
@@ -42,6 +46,21 @@ def bot_environment(database_url: str, media_dir: Path, api_base_url: str) -> di
         "LIAISON_METRICS__LISTEN": "127.0.0.1:0",
         "LIAISON_INTAKE__REPORTER_LIMIT_PER_HOUR": "0",
         "PYTHONPATH": str(ROOT),
+    })
+    return env
+
+
+def webhook_environment(database_url: str, media_dir: Path, api_base_url: str, *, hook: int,
+                        health: int, share_port: bool = False) -> dict[str, str]:
+    """A webhook worker's: Telegram posts to 127.0.0.1:`hook`; /readyz on `health`."""
+    env = bot_environment(database_url, media_dir, api_base_url)
+    env.update({
+        "LIAISON_TELEGRAM__MODE": "webhook",
+        "LIAISON_TELEGRAM__WEBHOOK_URL": f"http://127.0.0.1:{hook}/telegram/hook",
+        "LIAISON_TELEGRAM__WEBHOOK_SECRET": "s3cret-for-tests",
+        "LIAISON_TELEGRAM__WEBHOOK_LISTEN": f"127.0.0.1:{hook}",
+        "LIAISON_TELEGRAM__WEBHOOK_REUSE_PORT": "true" if share_port else "false",
+        "LIAISON_METRICS__LISTEN": f"127.0.0.1:{health}",
     })
     return env
 
@@ -130,3 +149,31 @@ class BotProcess:
     @property
     def running(self) -> bool:
         return self.process is not None and self.process.exitcode is None
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None and self.process.pid is not None
+        return self.process.pid
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def wait_ready(bot: BotProcess, port: int, within: float = 90.0) -> None:
+    """Until the bot's /readyz (on `port`) answers 200; its log if it ends first."""
+    deadline = time.perf_counter() + within
+    async with aiohttp.ClientSession() as http:
+        while time.perf_counter() < deadline:
+            assert bot.running, ("a bot ended while starting:\n"
+                                 + bot.log.read_text(errors="replace")[-3000:])
+            try:
+                async with http.get(f"http://127.0.0.1:{port}/readyz") as answer:
+                    if answer.status == 200:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise TimeoutError(f"the bot on :{port} was not ready within {within} s")

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import socket
-import time
 
 import aiohttp
 import pytest
@@ -18,18 +16,17 @@ from bot.localapi.limits import FloodLimits
 from domain.clock import SystemClock
 from storage.db import create_engine
 from tests.e2e.harness import GROUP, Harness, jpeg
-from tests.e2e.transport.bot_process import BotProcess, bot_environment
+from tests.e2e.transport.bot_process import (
+    BotProcess,
+    free_port,
+    wait_ready,
+    webhook_environment,
+)
 
 WORKERS = 2
 RIDERS = list(range(7100, 7130))
 HANDLED = re.compile(
     r'^liaison_handler_duration_seconds_count\{kind="message",outcome="ok"\} (\S+)$', re.M)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.mark.slow
@@ -49,21 +46,14 @@ async def test_two_workers_on_one_port_share_a_storm_in_one_group(backend, datab
     workers: list[tuple[BotProcess, int]] = []
     for index in range(WORKERS):
         health = free_port()
-        env = bot_environment(database_url, tmp_path / "media", server.base_url)
-        env.update({
-            "LIAISON_TELEGRAM__MODE": "webhook",
-            "LIAISON_TELEGRAM__WEBHOOK_URL": f"http://127.0.0.1:{hook}/telegram/hook",
-            "LIAISON_TELEGRAM__WEBHOOK_SECRET": "s3cret-for-tests",
-            "LIAISON_TELEGRAM__WEBHOOK_LISTEN": f"127.0.0.1:{hook}",
-            "LIAISON_TELEGRAM__WEBHOOK_REUSE_PORT": "true",
-            "LIAISON_METRICS__LISTEN": f"127.0.0.1:{health}",
-        })
+        env = webhook_environment(database_url, tmp_path / "media", server.base_url,
+                                  hook=hook, health=health, share_port=True)
         workers.append((BotProcess(env, tmp_path, tmp_path / f"worker-{index}.log"), health))
     engine = create_engine(database_url)
     try:
         for bot, port in workers:
             await bot.start()
-            await _ready(bot, port)
+            await wait_ready(bot, port)
         photo = jpeg()
         for index, rider in enumerate(RIDERS):
             await server.post_photo(GROUP, rider, photo, "路面鼓包")
@@ -107,18 +97,3 @@ async def _handled(port: int) -> float:
         found = HANDLED.search(await answer.text())
     return float(found.group(1)) if found else 0.0
 
-
-async def _ready(bot: BotProcess, port: int, within: float = 90.0) -> None:
-    deadline = time.perf_counter() + within
-    async with aiohttp.ClientSession() as http:
-        while time.perf_counter() < deadline:
-            assert bot.running, ("a worker ended while starting:\n"
-                                 + bot.log.read_text(errors="replace")[-3000:])
-            try:
-                async with http.get(f"http://127.0.0.1:{port}/readyz") as answer:
-                    if answer.status == 200:
-                        return
-            except aiohttp.ClientError:
-                pass
-            await asyncio.sleep(0.2)
-    raise TimeoutError(f"worker on :{port} not ready within {within} s")
