@@ -21,7 +21,7 @@ import asyncio
 import os
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks import storm
@@ -79,18 +79,14 @@ def _rows(database: str, reports: int, processes: int, outcome: Outcome,
 
 
 @dataclass
-class Outcome:
-    committed_s: float
-    committed: list[float]
-    delivered_s: float
-    delivered: list[float]
-    cpu_s: float
-    cpu_each: list[float]
-    messages: int
+class Outcome(storm.Outcome):
+    """A storm's outcome with the CPU of each share of the cores."""
+
+    cpu_each: list[float] = field(default_factory=list)  # each bot process's
     # This process's: the local server, the riders and the completion checks.
-    server_cpu_s: float
+    server_cpu_s: float = 0.0
     # PostgreSQL's processes on this machine (0 when the server runs elsewhere).
-    database_cpu_s: float
+    database_cpu_s: float = 0.0
 
 
 def _cpu_s(pid: int) -> float:
@@ -123,10 +119,7 @@ async def storm_on(url: str, processes: int, reports: int) -> Outcome:
         await server.start()
         bots: list[BotProcess] = []
         try:
-            harness._populate()
-            riders = list(range(6000, 6000 + reports))
-            for rider in riders:
-                server.register_user(rider, f"骑手{rider - 6000}", language_code="zh")
+            riders = storm.populate(harness, reports)
             hook = free_port()
             for index in range(processes):
                 health = free_port()
@@ -175,5 +168,6 @@ async def _storm(harness: Harness, url: str, riders: list[int],
     finally:
         await watch.close()
     committed_s, committed, delivered_s, delivered = watch.timings(started, posted)
-    return Outcome(committed_s, committed, delivered_s, delivered, sum(cpu_each), cpu_each,
-                   watch.messages, server_cpu, database_cpu_s)
+    return Outcome(committed_s, committed, delivered_s, delivered, sum(cpu_each),
+                   watch.messages, cpu_each=cpu_each, server_cpu_s=server_cpu,
+                   database_cpu_s=database_cpu_s)

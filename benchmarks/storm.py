@@ -206,10 +206,7 @@ async def storm_rows(database: str, url: str, reports: int) -> list[Row]:
         sql = SqlCount(kinds=Counter() if os.environ.get("STORM_STATEMENTS") else None)
         await server.start()
         try:
-            harness._populate()
-            riders = list(range(6000, 6000 + reports))
-            for rider in riders:
-                server.register_user(rider, f"骑手{rider - 6000}", language_code="zh")
+            riders = populate(harness, reports)
             photo = jpeg()
             bare = await bare_bot(harness, riders, photo)
             harness.settings = test_settings(url, Path(workdir) / "media", server.base_url)
@@ -222,6 +219,16 @@ async def storm_rows(database: str, url: str, reports: int) -> list[Row]:
             await harness.stop()
             sql.detach()
     return _rows(database, reports, ours, bare)
+
+
+def populate(harness: Harness, reports: int) -> list[int]:
+    """The sample district's chats and people on the server, and one rider for each report
+    (their user ids)."""
+    harness._populate()
+    riders = list(range(6000, 6000 + reports))
+    for rider in riders:
+        harness.server.register_user(rider, f"骑手{rider - 6000}", language_code="zh")
+    return riders
 
 
 def _rows(database: str, reports: int, ours: Outcome, bare: Outcome) -> list[Row]:
