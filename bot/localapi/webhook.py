@@ -48,24 +48,29 @@ class WebhookDispatcher:
         self.failures = 0
         self._task: asyncio.Task[None] | None = None
         self._session: aiohttp.ClientSession | None = None
+        # Workers starting together each set the webhook: one change at a time, or two of
+        # them stop the same old task and each starts a new one, one of which no stop ends.
+        self._changing = asyncio.Lock()
 
     @property
     def active(self) -> bool:
         return self.url is not None
 
     async def set(self, url: str, secret_token: str | None, max_connections: int | None) -> None:
-        await self._stop_task()
-        self.url = url
-        self.secret_token = secret_token
-        self.max_connections = max_connections or 40
-        self.last_error_date = None
-        self.last_error_message = None
-        self._task = asyncio.create_task(self._run(), name="webhook-delivery")
+        async with self._changing:
+            await self._stop_task()
+            self.url = url
+            self.secret_token = secret_token
+            self.max_connections = max_connections or 40
+            self.last_error_date = None
+            self.last_error_message = None
+            self._task = asyncio.create_task(self._run(), name="webhook-delivery")
 
     async def clear(self) -> None:
-        await self._stop_task()
-        self.url = None
-        self.secret_token = None
+        async with self._changing:
+            await self._stop_task()
+            self.url = None
+            self.secret_token = None
 
     async def close(self) -> None:
         await self.clear()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
@@ -112,3 +113,17 @@ async def test_webhook_update_body_is_telegram_json(
     update = Update.model_validate(body, context={"bot": bot})
     assert update.message is not None and update.message.text == "/ping"
     assert (await bot.get_webhook_info()).allowed_updates == ["message"]
+
+
+async def test_workers_setting_the_webhook_at_once_leave_one_delivery(
+    server: LocalBotApi, bot: Bot, receiver: Receiver
+) -> None:
+    # Several workers start together and each sets the same webhook. A second delivery task
+    # left running would deliver out of turn, and outlive the server's stop.
+    await asyncio.gather(*(bot.set_webhook(receiver.url) for _ in range(3)))
+    deliveries = [t for t in asyncio.all_tasks() if t.get_name() == "webhook-delivery"
+                  and not t.done()]
+    assert len(deliveries) == 1
+    await server.stop()
+    await asyncio.sleep(0)
+    assert all(t.done() for t in deliveries)
