@@ -11,9 +11,5 @@ from tests.e2e.harness import Harness
 
 @pytest.fixture
 async def liaison(database_url, tmp_path, clock) -> AsyncIterator[Harness]:
-    harness = Harness(database_url, tmp_path, clock)
-    await harness.start()
-    try:
+    async with Harness(database_url, tmp_path, clock) as harness:
         yield harness
-    finally:
-        await harness.stop()

@@ -13,7 +13,7 @@ import io
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from PIL import Image
 
@@ -163,6 +163,13 @@ class Harness:
         assert self.app is not None
         await self.app.stop()
         return await self.start_bot()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        await self.stop()
 
     async def stop(self) -> None:
         if self.app is not None:

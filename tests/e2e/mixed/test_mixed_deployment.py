@@ -45,12 +45,8 @@ def _district_on_telegram(settings: Settings) -> Settings:
 
 @pytest.fixture
 async def mixed(database_url, tmp_path, clock) -> AsyncIterator[MixedHarness]:
-    harness = MixedHarness(database_url, tmp_path, clock)
-    await harness.start()
-    try:
+    async with MixedHarness(database_url, tmp_path, clock) as harness:
         yield harness
-    finally:
-        await harness.stop()
 
 
 async def _rider_reports(mixed: MixedHarness, caption: str,

@@ -25,12 +25,8 @@ def web_section(**more: object) -> dict[str, object]:
 
 @pytest.fixture
 async def liaison(database_url, tmp_path, clock) -> AsyncIterator[Harness]:
-    harness = Harness(database_url, tmp_path, clock, web=web_section())
-    await harness.start()
-    try:
+    async with Harness(database_url, tmp_path, clock, web=web_section()) as harness:
         yield harness
-    finally:
-        await harness.stop()
 
 
 LINK = re.compile(r"(http://\S+/web/signin/[A-Za-z0-9_-]+)")

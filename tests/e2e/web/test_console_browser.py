@@ -57,12 +57,8 @@ async def liaison(database_url, tmp_path, clock, backend) -> AsyncIterator[Harne
     # machine is refused below); on SQLite none at all. Both must show areas and markers.
     tiles = {"tiles_url": "https://{s}.tiles.example.invalid/{z}/{x}/{y}.png",
              "tiles_attribution": "© example"} if backend == "postgresql" else {}
-    harness = Harness(database_url, tmp_path, clock, web=web_section(**tiles))
-    await harness.start()
-    try:
+    async with Harness(database_url, tmp_path, clock, web=web_section(**tiles)) as harness:
         yield harness
-    finally:
-        await harness.stop()
 
 
 async def new_page(browser: Any, *, fonts: bool = False) -> Page:

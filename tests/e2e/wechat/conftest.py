@@ -11,9 +11,5 @@ from .harness import WeChatHarness
 
 @pytest.fixture
 async def wechat(database_url, tmp_path, clock) -> AsyncIterator[WeChatHarness]:
-    harness = WeChatHarness(database_url, tmp_path, clock)
-    await harness.start()
-    try:
+    async with WeChatHarness(database_url, tmp_path, clock) as harness:
         yield harness
-    finally:
-        await harness.stop()

@@ -11,9 +11,5 @@ from .harness import WeComHarness
 
 @pytest.fixture
 async def crew(database_url, tmp_path, clock) -> AsyncIterator[WeComHarness]:
-    harness = WeComHarness(database_url, tmp_path, clock)
-    await harness.start()
-    try:
+    async with WeComHarness(database_url, tmp_path, clock) as harness:
         yield harness
-    finally:
-        await harness.stop()

@@ -14,12 +14,8 @@ from tests.e2e.workflow.areas import BLOCK_CHAT, WATER_WEST_CHAT, AreasHarness
 
 @pytest.fixture
 async def areas(database_url, tmp_path, clock) -> AsyncIterator[AreasHarness]:
-    harness = AreasHarness(database_url, tmp_path, clock)
-    await harness.start()
-    try:
+    async with AreasHarness(database_url, tmp_path, clock) as harness:
         yield harness
-    finally:
-        await harness.stop()
 
 
 async def routed(liaison, caption, where) -> str | None:
