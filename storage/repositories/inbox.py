@@ -9,7 +9,6 @@ from typing import Any
 
 from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from storage.models import InboxRow
 from storage.repositories._numbered import numbered_above
@@ -68,7 +67,8 @@ class InboxRepository:
         Updates of one lane are handled in order; different lanes proceed in parallel, each
         worker skipping rows another worker holds.
         """
-        query = select(InboxRow).where(*_next_conditions(now)).order_by(InboxRow.id).limit(1)
+        conditions = _next_conditions(InboxRow.__table__, now)
+        query = select(InboxRow).where(*conditions).order_by(InboxRow.id).limit(1)
         if self.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True, of=InboxRow)
         return (await self.session.execute(query)).scalar_one_or_none()
@@ -131,7 +131,7 @@ class InboxRepository:
         return int(found.scalar_one())
 
 
-def _next_conditions(now: Any) -> list[Any]:
+def _next_conditions(table: Any, now: Any) -> list[Any]:
     """Pending updates that come first in their lane (updates of no lane wait for none).
 
     Each candidate asks for the first pending update of its lane: one probe of
@@ -139,15 +139,15 @@ def _next_conditions(now: Any) -> list[Any]:
     thousand. (Grouping every pending update by lane cost a read of each at every claim; a
     NOT EXISTS was planned as a join that read them all too.) An aggregate subquery is run as
     it is written, a probe per candidate, whatever the table's statistics say."""
-    earlier = aliased(InboxRow)
-    first_of_lane = (select(func.min(earlier.id))
-                     .where(earlier.lane == InboxRow.lane, earlier.status == "pending")
+    earlier = table.alias("earlier")
+    first_of_lane = (select(func.min(earlier.c.id))
+                     .where(earlier.c.lane == table.c.lane, earlier.c.status == "pending")
                      .scalar_subquery())
     # A row another worker has just handled is checked again by PostgreSQL on its new
     # version: its status is no longer pending, and it is not taken twice.
-    return [InboxRow.status == "pending",
-            or_(InboxRow.lane.is_(None), InboxRow.id == first_of_lane),
-            or_(InboxRow.claimed_until.is_(None), InboxRow.claimed_until <= now)]
+    return [table.c.status == "pending",
+            or_(table.c.lane.is_(None), table.c.id == first_of_lane),
+            or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now)]
 
 
 @functools.cache
@@ -163,9 +163,11 @@ def _add(dialect: str) -> Any:
 def _take_next(dialect: str) -> Any:
     """Built once per dialect: it runs for every update, and building it costs more than
     running it."""
+    # Columns of the table, not of the mapped class: one ORM attribute anywhere in it would
+    # send the whole UPDATE through the ORM's bulk path, which costs more than the database.
     table = InboxRow.__table__
-    chosen = select(InboxRow.id).where(*_next_conditions(bindparam("now"))).order_by(
-        InboxRow.id).limit(1)
+    chosen = select(table.c.id).where(*_next_conditions(table, bindparam("now"))).order_by(
+        table.c.id).limit(1)
     if dialect == "postgresql":
         chosen = chosen.with_for_update(skip_locked=True)
     return (

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from messaging.outbound import Outgoing, to_payload
 from storage.models import ChatLaneRow, InboxRow, OutboxRow
 from storage.repositories._numbered import numbered, numbered_above
+from storage.repositories._one_of import one_of
 
 ACTIVE = ("pending", "sending")
 # Rows of no chat (button answers): sent in any order.
@@ -319,15 +320,15 @@ def _heads(dialect: str, floors_of: tuple[str, ...] | None = None) -> Any:
     # keep, so each is a head of its own and one slow answer holds up no other.
     firsts = union_all(
         select(func.min(table.c.id).label("id"))
-        .where(table.c.status.in_(ACTIVE), table.c.chat_id != UNORDERED)
+        .where(one_of(table.c.status, ACTIVE), table.c.chat_id != UNORDERED)
         .group_by(table.c.chat_id),
         select(table.c.id.label("id"))
-        .where(table.c.status.in_(ACTIVE), table.c.chat_id == UNORDERED),
+        .where(one_of(table.c.status, ACTIVE), table.c.chat_id == UNORDERED),
     ).subquery()
     if floors_of is None:
         query = select(OutboxRow)
     else:
-        wanted = and_(table.c.floor_message_id.is_(None), table.c.kind.in_(floors_of))
+        wanted = and_(table.c.floor_message_id.is_(None), one_of(table.c.kind, floors_of))
         # A head that needs no floor costs no look (CASE runs the subquery only when asked).
         query = select(*(table.c[name] for name in _HEAD_COLUMNS),
                        case((wanted, _highest_in(table.alias("ours"))), else_=None),
@@ -337,7 +338,7 @@ def _heads(dialect: str, floors_of: tuple[str, ...] | None = None) -> Any:
     # conditions on a row another worker just committed.
     query = (
         query
-        .where(table.c.id.in_(select(firsts.c.id)), table.c.status.in_(ACTIVE),
+        .where(table.c.id.in_(select(firsts.c.id)), one_of(table.c.status, ACTIVE),
                or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now),
                or_(table.c.not_before.is_(None), table.c.not_before <= now))
         .order_by(table.c.id)

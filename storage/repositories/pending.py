@@ -15,6 +15,7 @@ from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import PendingReportRow
+from storage.repositories._one_of import one_of
 
 # A row may still take new pieces while its expiry is being announced: a location that was
 # sent in time but handled late still completes the report.
@@ -223,7 +224,7 @@ def _waiting(dialect: str) -> Any:
         select(PendingReportRow)
         .where(PendingReportRow.chat_id == bindparam("chat_id"),
                PendingReportRow.user_id == bindparam("user_id"),
-               PendingReportRow.status.in_(TAKING_PIECES + LOCATION_WISHES),
+               one_of(PendingReportRow.status, TAKING_PIECES + LOCATION_WISHES),
                PendingReportRow.expires_at > bindparam("at"))
         .order_by(PendingReportRow.started_at.desc(), PendingReportRow.id.desc())
     )

@@ -373,16 +373,17 @@ class TicketRepository:
 def _open_nearby(ranges: int) -> Any:
     """The query of `find_open_nearby` for `ranges` cell ranges (bound as low_0, high_0…),
     built once per number of ranges: a duplicate check runs it for every report."""
+    table = TicketRow.__table__  # Core columns: the rows come back as plain tuples
     is_open = text(OPEN_TICKETS_SQL)
     category = bindparam("category_id")
     branches = [
-        and_(TicketRow.category_id == category, is_open,
-             TicketRow.cell >= bindparam(f"low_{index}"),
-             TicketRow.cell < bindparam(f"high_{index}"))
+        and_(table.c.category_id == category, is_open,
+             table.c.cell >= bindparam(f"low_{index}"),
+             table.c.cell < bindparam(f"high_{index}"))
         for index in range(ranges)
     ]
-    return (select(TicketRow.number, TicketRow.lat, TicketRow.lon).where(or_(*branches))
-            .order_by(TicketRow.number).limit(50))
+    return (select(table.c.number, table.c.lat, table.c.lon).where(or_(*branches))
+            .order_by(table.c.number).limit(50))
 
 
 # The statements of filing a report (once per report) and of the media worker, built once
@@ -417,17 +418,17 @@ def _lock_keys(keys: int) -> Any:
 
 @functools.cache
 def _claim_photos(dialect: str) -> Any:
+    table = PhotoRow.__table__  # Core columns throughout, as in the inbox's claim
     due = (
-        select(PhotoRow.id)
-        .where(PhotoRow.sha256.is_(None),
-               or_(PhotoRow.next_attempt_at.is_(None),
-                   PhotoRow.next_attempt_at <= bindparam("now")))
-        .order_by(PhotoRow.id)
+        select(table.c.id)
+        .where(table.c.sha256.is_(None),
+               or_(table.c.next_attempt_at.is_(None),
+                   table.c.next_attempt_at <= bindparam("now")))
+        .order_by(table.c.id)
         .limit(bindparam("limit"))
     )
     if dialect == "postgresql":
         due = due.with_for_update(skip_locked=True)
-    table = PhotoRow.__table__
     return (update(table).where(table.c.id.in_(due))
             .values(next_attempt_at=bindparam("lease"))
             .returning(table.c.id, table.c.file_id, table.c.attempts))

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import literal_column, select, text
+from sqlalchemy import event, literal_column, select, text
+from sqlalchemy.orm import ORMExecuteState
 
 from messaging.outbound import SendText, Target
+from storage.db import UnitSession
 from storage.models import InboxRow
 from storage.repositories.inbox import IncomingUpdate, _next_conditions, lane_of
 
@@ -203,7 +205,7 @@ async def test_a_claim_reads_a_handful_of_rows_however_many_wait(uows, clock):
         else:
             # The claim's choice, as SQLite plans it (it reads no statistics of its own).
             choice = select(InboxRow.id).where(
-                *_next_conditions(literal_column("'2026-06-01'"))).order_by(
+                *_next_conditions(InboxRow.__table__, literal_column("'2026-06-01'"))).order_by(
                 InboxRow.id).limit(1)
             sql = choice.compile(dialect=uow.session.bind.dialect,
                                  compile_kwargs={"literal_binds": True})
@@ -212,3 +214,26 @@ async def test_a_claim_reads_a_handful_of_rows_however_many_wait(uows, clock):
             assert "ix_inbox_lane_status_id (lane=? AND status=?)" in plan, plan
             taken = await uow.inbox.take_next(clock.now(), clock.now())
         assert taken.update_id == 1
+
+
+async def test_the_claims_and_the_duplicate_check_run_as_core_statements(uows, clock):
+    # A single ORM attribute in a statement (a subquery's column) sends it through the ORM's
+    # bulk path, which cost more than the database's work on these statements (they run for
+    # every update, report and photo). Each one here went through it before.
+    await _updates(uows, clock)
+    through_orm: list[str] = []
+
+    def note(state: ORMExecuteState) -> None:
+        if state.is_orm_statement:
+            through_orm.append(str(state.statement).split()[0])
+
+    event.listen(UnitSession, "do_orm_execute", note)
+    try:
+        async with uows() as uow:
+            assert await uow.inbox.take_next(clock.now(), clock.now()) is not None
+            await uow.tickets.claim_photos(clock.now(), clock.now(), 10)
+            await uow.tickets.find_open_nearby("pothole", 39.9, 116.4, 50)
+            await uow.commit()
+    finally:
+        event.remove(UnitSession, "do_orm_execute", note)
+    assert through_orm == []
