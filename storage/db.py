@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.dialects import registry
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -12,6 +13,10 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.pool import NullPool
 
 from storage.models import OutboxRow, PendingReportRow
+from storage.sqlite_inline import NAME as INLINE_SQLITE
+from storage.sqlite_inline import inline_url
+
+registry.register(INLINE_SQLITE, "storage.sqlite_inline", "InlineSQLiteDialect")
 
 
 def create_engine(url: str, *, echo: bool = False, pool_size: int = 10, pool_overflow: int = 10,
@@ -24,7 +29,8 @@ def create_engine(url: str, *, echo: bool = False, pool_size: int = 10, pool_ove
 
             Path(database).expanduser().resolve().parent.mkdir(parents=True, exist_ok=True)
         engine = create_async_engine(
-            url, echo=echo, poolclass=NullPool if database in ("", ":memory:") else None,
+            inline_url(parsed), echo=echo,
+            poolclass=NullPool if database in ("", ":memory:") else None,
             connect_args={"timeout": 30},
         )
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -89,12 +95,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # The Python driver opens transactions itself; SQLAlchemy's "begin" hook takes over so
     # that every transaction starts IMMEDIATE (one writer at a time, no upgrade deadlocks).
     dbapi_connection.isolation_level = None
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
+
+    def settings() -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    # Off the loop, waiting for the lock if need be: turning WAL on takes the database for
+    # itself a moment, and a new connection that found it busy would quietly stay without.
+    dbapi_connection.waiting(settings)
 
 
 def _sqlite_begin_immediate(connection: Any) -> None:

@@ -1,0 +1,178 @@
+"""SQLite on the event loop's own thread, for the async engine.
+
+SQLite answers a statement from its page cache in microseconds. The asyncio driver hands every
+call to a thread of its own and back: about 65 µs of CPU a hop, and four hops a statement
+(cursor, execute, fetch, close), some 7 ms of each report in a storm. Here statements run
+where the engine's greenlet already is, like a synchronous driver's. Two things may take
+long, and those go to a thread, while the loop goes on:
+
+- COMMIT: it may checkpoint the write-ahead log, which syncs the file to disk;
+- a statement that finds the database locked by another connection (another process, the
+  scheduler's job store): it is run again in a thread that waits up to the busy timeout.
+  Inline, a statement never waits for a lock.
+
+The URL stays `sqlite+aiosqlite://…`; `storage.db.create_engine` picks this dialect.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections import deque
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import pool
+from sqlalchemy.dialects.sqlite.base import SQLiteExecutionContext
+from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
+from sqlalchemy.engine import URL
+from sqlalchemy.util import await_only
+from sqlalchemy.util.concurrency import in_greenlet
+
+T = TypeVar("T")
+NAME = "sqlite.inline"
+
+
+async def _nothing() -> None:
+    return None
+
+
+def _awaited(connection: sqlite3.Connection) -> None:
+    """What the async engine expects of a statement: that it awaited something.
+
+    A statement that starts a transaction lets the loop turn once first, as a driver thread's
+    answer would: a task that runs one transaction after another (a worker's rounds) still
+    lets the others run between them. The rest pass through the greenlet's parent without
+    a turn of the loop."""
+    if in_greenlet():
+        await_only(_nothing() if connection.in_transaction else asyncio.sleep(0))
+
+
+def _off_the_loop(call: Callable[[], T]) -> T:
+    if in_greenlet():
+        return await_only(asyncio.to_thread(call))
+    return call()  # outside the engine (a connection closed by the garbage collector)
+
+
+def _locked(error: sqlite3.OperationalError) -> bool:
+    return error.sqlite_errorcode in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+class _Cursor(sqlite3.Cursor):
+    connection: InlineConnection
+
+    def execute(self, sql: str, parameters: Any = (), /) -> _Cursor:
+        _awaited(self.connection)
+        try:
+            super().execute(sql, parameters)
+        except sqlite3.OperationalError as error:
+            if not _locked(error):
+                raise
+            self.connection.waiting(lambda: sqlite3.Cursor.execute(self, sql, parameters))
+        self._executed()
+        return self
+
+    def executemany(self, sql: str, seq_of_parameters: Any, /) -> _Cursor:
+        _awaited(self.connection)
+        try:
+            super().executemany(sql, seq_of_parameters)
+        except sqlite3.OperationalError as error:
+            if not _locked(error):
+                raise
+            self.connection.waiting(
+                lambda: sqlite3.Cursor.executemany(self, sql, seq_of_parameters))
+        self._executed()
+        return self
+
+    def _executed(self) -> None:
+        pass
+
+    async def _async_soft_close(self) -> None:
+        # Asked of every cursor whose result the async engine hands back whole.
+        pass
+
+
+class StreamingCursor(_Cursor):
+    """A cursor whose rows are read as they are fetched (`AsyncSession.stream`)."""
+
+
+class InlineCursor(_Cursor):
+    """A cursor whose rows are all read when it runs, as an asyncio driver's are: a result
+    read after its transaction ended still has them."""
+
+    _rows: deque[Any] | None = None
+
+    def _executed(self) -> None:
+        self._rows = deque(super().fetchall()) if self.description else None
+
+    def fetchone(self) -> Any:
+        return self._rows.popleft() if self._rows else None
+
+    def fetchmany(self, size: int | None = None) -> list[Any]:
+        rows = self._rows
+        if not rows:
+            return []
+        count = min(self.arraysize if size is None else size, len(rows))
+        return [rows.popleft() for _ in range(count)]
+
+    def fetchall(self) -> list[Any]:
+        rows, self._rows = self._rows, None
+        return list(rows) if rows else []
+
+
+class InlineConnection(sqlite3.Connection):
+    # How long a statement that found the database locked waits for it, in a thread.
+    wait_s: float = 30.0
+
+    def cursor(self, factory: Any = InlineCursor) -> Any:  # type: ignore[override]
+        return super().cursor(factory)
+
+    def commit(self) -> None:
+        if self.in_transaction:
+            _off_the_loop(super().commit)
+
+    def waiting(self, call: Callable[[], T]) -> T:
+        """`call` in a thread that waits up to `wait_s` for the database's lock."""
+        def wait() -> T:
+            self.execute(f"PRAGMA busy_timeout={int(self.wait_s * 1000)}")
+            try:
+                return call()
+            finally:
+                self.execute("PRAGMA busy_timeout=0")
+        return _off_the_loop(wait)
+
+
+class InlineExecutionContext(SQLiteExecutionContext):
+    def create_server_side_cursor(self) -> Any:
+        # SQLite's cursor already reads row by row as it is fetched.
+        return self._dbapi_connection.cursor(StreamingCursor)
+
+
+class InlineSQLiteDialect(SQLiteDialect_pysqlite):
+    driver = "inline"
+    is_async = True
+    supports_statement_cache = True
+    supports_server_side_cursors = True
+    execution_ctx_cls = InlineExecutionContext
+
+    @classmethod
+    def get_pool_class(cls, url: URL) -> type[pool.Pool]:
+        if cls._is_url_file_db(url):
+            return pool.AsyncAdaptedQueuePool
+        return pool.StaticPool
+
+    def connect(self, *args: Any, **kwargs: Any) -> Any:
+        wait_s = float(kwargs.pop("timeout", InlineConnection.wait_s))
+        # Used by one task at a time, but a commit or a wait runs in a thread.
+        kwargs["check_same_thread"] = False
+        connection = sqlite3.connect(*args, timeout=0, factory=InlineConnection, **kwargs)
+        connection.wait_s = wait_s
+        return connection
+
+
+def inline_url(url: URL) -> URL:
+    """The same database through this dialect."""
+    return url.set(drivername="sqlite+inline")
+
+
+dialect = InlineSQLiteDialect

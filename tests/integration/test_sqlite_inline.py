@@ -1,0 +1,98 @@
+"""SQLite run on the loop's thread (`storage/sqlite_inline.py`): what must still hold when
+statements no longer go through a driver thread."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import make_url, text
+
+from storage.db import create_engine, session_factory
+from storage.uow import UnitOfWorkFactory
+from tests.databases import SqliteTemplates
+
+
+def _holding_the_write_lock(url: str) -> sqlite3.Connection:
+    """Another connection to the database (as the bot leaves it: in WAL mode), in a write
+    transaction."""
+    other = sqlite3.connect(Path(make_url(url).database or ""), isolation_level=None)
+    other.execute("PRAGMA journal_mode=WAL")
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path, sqlite_templates: SqliteTemplates) -> str:
+    return sqlite_templates.migrated(tmp_path / "liaison.db")
+
+
+async def test_a_write_that_finds_the_database_locked_waits_without_stopping_the_loop(
+        sqlite_url: str) -> None:
+    # Another process (or the scheduler's job store) holds the write lock. Inline, a wait
+    # for it would stop every other task of the bot until the lock is released.
+    other = _holding_the_write_lock(sqlite_url)
+    engine = create_engine(sqlite_url)
+    uows = UnitOfWorkFactory(session_factory(engine))
+    turns = 0
+
+    async def write() -> None:
+        async with uows() as uow:
+            await uow.session.execute(text(
+                "INSERT INTO counters (name, value) VALUES ('waited', 1)"))
+            await uow.commit()
+
+    try:
+        writing = asyncio.create_task(write())
+        for _ in range(20):
+            await asyncio.sleep(0.01)
+            turns += 1
+        assert not writing.done()
+        other.execute("COMMIT")
+        await asyncio.wait_for(writing, 5)
+    finally:
+        other.close()
+        await engine.dispose()
+    assert turns == 20
+    async with uows() as uow:
+        found = await uow.session.execute(text(
+            "SELECT value FROM counters WHERE name = 'waited'"))
+        assert found.scalar_one() == 1
+
+
+async def test_a_lock_held_past_the_busy_timeout_fails_the_write(sqlite_url: str) -> None:
+    other = _holding_the_write_lock(sqlite_url)
+    engine = create_engine(sqlite_url)
+    uows = UnitOfWorkFactory(session_factory(engine))
+    try:
+        # The pool's one connection so far, used again by the unit of work.
+        async with engine.connect() as conn:
+            raw = await conn.get_raw_connection()
+            raw.driver_connection.wait_s = 0.2
+        with pytest.raises(Exception, match="locked"):
+            async with uows() as uow:
+                await uow.session.execute(text(
+                    "INSERT INTO counters (name, value) VALUES ('never', 1)"))
+                await uow.commit()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        await engine.dispose()
+
+
+async def test_rows_read_stay_readable_after_the_transaction_ends(sqlite_url: str) -> None:
+    engine = create_engine(sqlite_url)
+    try:
+        async with engine.connect() as conn:
+            await conn.execute(text("CREATE TABLE numbers (n INTEGER)"))
+            await conn.execute(text("INSERT INTO numbers VALUES (1), (2), (3)"))
+            await conn.commit()
+            result = await conn.execute(text("SELECT n FROM numbers ORDER BY n"))
+            await conn.commit()
+            assert result.scalars().all() == [1, 2, 3]
+            streamed = await conn.stream(text("SELECT n FROM numbers ORDER BY n"))
+            assert [n async for n in streamed.scalars()] == [1, 2, 3]
+    finally:
+        await engine.dispose()
