@@ -62,25 +62,19 @@ class _Cursor(sqlite3.Cursor):
     connection: InlineConnection
 
     def execute(self, sql: str, parameters: Any = (), /) -> _Cursor:
-        _awaited(self.connection)
-        try:
-            super().execute(sql, parameters)
-        except sqlite3.OperationalError as error:
-            if not _locked(error):
-                raise
-            self.connection.waiting(lambda: sqlite3.Cursor.execute(self, sql, parameters))
-        self._executed()
-        return self
+        return self._run(sqlite3.Cursor.execute, sql, parameters)
 
     def executemany(self, sql: str, seq_of_parameters: Any, /) -> _Cursor:
+        return self._run(sqlite3.Cursor.executemany, sql, seq_of_parameters)
+
+    def _run(self, method: Callable[..., Any], sql: str, parameters: Any) -> _Cursor:
         _awaited(self.connection)
         try:
-            super().executemany(sql, seq_of_parameters)
+            method(self, sql, parameters)
         except sqlite3.OperationalError as error:
             if not _locked(error):
                 raise
-            self.connection.waiting(
-                lambda: sqlite3.Cursor.executemany(self, sql, seq_of_parameters))
+            self.connection.waiting(lambda: method(self, sql, parameters))
         self._executed()
         return self
 
