@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.dialects import registry
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
@@ -13,10 +12,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.pool import NullPool
 
 from storage.models import OutboxRow, PendingReportRow
-from storage.sqlite_inline import NAME as INLINE_SQLITE
 from storage.sqlite_inline import inline_url
-
-registry.register(INLINE_SQLITE, "storage.sqlite_inline", "InlineSQLiteDialect")
 
 
 def create_engine(url: str, *, echo: bool = False, pool_size: int = 10, pool_overflow: int = 10,

@@ -23,6 +23,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import pool
+from sqlalchemy.dialects import registry
 from sqlalchemy.dialects.sqlite.base import SQLiteExecutionContext
 from sqlalchemy.dialects.sqlite.pysqlite import SQLiteDialect_pysqlite
 from sqlalchemy.engine import URL
@@ -30,7 +31,6 @@ from sqlalchemy.util import await_only
 from sqlalchemy.util.concurrency import in_greenlet
 
 T = TypeVar("T")
-NAME = "sqlite.inline"
 
 
 async def _nothing() -> None:
@@ -51,7 +51,7 @@ def _awaited(connection: sqlite3.Connection) -> None:
 def _off_the_loop(call: Callable[[], T]) -> T:
     if in_greenlet():
         return await_only(asyncio.to_thread(call))
-    return call()  # outside the engine (a connection closed by the garbage collector)
+    return call()  # not called from the async engine: there is no loop to keep free
 
 
 def _locked(error: sqlite3.OperationalError) -> bool:
@@ -72,7 +72,9 @@ class _Cursor(sqlite3.Cursor):
         try:
             method(self, sql, parameters)
         except sqlite3.OperationalError as error:
-            if not _locked(error):
+            # Outside the engine's greenlet (in the thread of `waiting` itself) the busy
+            # timeout has already been waited out.
+            if not _locked(error) or not in_greenlet():
                 raise
             self.connection.waiting(lambda: method(self, sql, parameters))
         self._executed()
@@ -164,9 +166,9 @@ class InlineSQLiteDialect(SQLiteDialect_pysqlite):
         return connection
 
 
+registry.register("sqlite.inline", __name__, InlineSQLiteDialect.__name__)
+
+
 def inline_url(url: URL) -> URL:
     """The same database through this dialect."""
     return url.set(drivername="sqlite+inline")
-
-
-dialect = InlineSQLiteDialect
