@@ -2,10 +2,12 @@
 PostgreSQL.
 
 Each bot is a real `python -m bot run` process in webhook mode; they listen on one port
-(`webhook_reuse_port`), and the local Bot API server opens a connection per update, so the
-system spreads the updates among them. Every process claims from the same inbox: one rider's
-updates in order, different riders' side by side (inbox lanes). Riders post reports (a photo,
-then a location) into one group as fast as the server takes them; pace limits are lifted.
+(`webhook_reuse_port`). The local Bot API server delivers as Telegram does: one chat's updates
+one at a time over a kept connection, so one group's storm arrives at whichever process holds
+that connection. Every process claims from the same inbox, so all of them handle it: one
+rider's updates in order, different riders' side by side (inbox lanes). Riders post reports
+(a photo, then a location) into one group as fast as the server takes them; pace limits are
+lifted.
 
 Measured: reports/s from the first post until every ticket is committed, and until every
 message the reports cause is delivered, p50/p99 per report, and the CPU the bot processes

@@ -73,8 +73,13 @@ class UpdateQueue:
     def peek(self, limit: int = 100) -> list[JSON]:
         return self._pending[: max(1, min(100, limit))]
 
-    def first(self) -> JSON | None:
-        return self._pending[0] if self._pending else None
+    def after(self, update_id: int) -> list[JSON]:
+        """The pending updates above `update_id`, oldest first (read from the newest end, as
+        the caller asks for the few that arrived since it last looked)."""
+        index = len(self._pending)
+        while index > 0 and self._pending[index - 1]["update_id"] > update_id:
+            index -= 1
+        return self._pending[index:]
 
     def drop_all(self) -> None:
         self._pending.clear()

@@ -1,8 +1,13 @@
-"""Webhook delivery: POST each update to the bot's URL, one at a time, in order.
+"""Webhook delivery as Telegram's Bot API server does it: in order within a queue, queues side
+by side, over connections that are kept open.
 
-An update counts as delivered only when the webhook answers 2xx; otherwise it is retried
-with growing pauses and nothing after it is sent first, as Telegram does for one connection.
-The failure is reported in getWebhookInfo's `last_error_date` / `last_error_message`. A 2xx
+Each update belongs to a queue: a message (new or edited) to its chat's, a button press to the
+pressing user's, anything else to a queue of its own. A queue's updates go one at a time, in
+order: the next is sent only when the webhook has answered 2xx, and a failed one is retried
+with growing pauses while nothing after it in its queue goes first. Different queues are
+delivered at once, up to `max_connections` requests in flight, over keep-alive connections (a
+new connection only when every open one is busy), so a busy chat holds up no other chat. The
+last failure is reported in getWebhookInfo's `last_error_date` / `last_error_message`. A 2xx
 answer may carry a Bot API call (`{"method": "sendMessage", ...}`), which is then performed.
 """
 
@@ -12,7 +17,8 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections import deque
+from collections.abc import Awaitable, Callable, Hashable
 from typing import Any
 
 import aiohttp
@@ -23,6 +29,18 @@ from .state import World
 log = logging.getLogger(__name__)
 
 ReplyExecutor = Callable[[str, JSON], Awaitable[None]]
+
+
+def queue_of(update: JSON) -> Hashable:
+    """The queue an update waits in: its chat's for messages, the user's for button presses
+    (as Telegram's server keys them), else one of its own."""
+    for kind in ("message", "edited_message", "channel_post", "edited_channel_post"):
+        if kind in update:
+            return ("chat", update[kind]["chat"]["id"])
+    query = update.get("callback_query")
+    if query is not None:
+        return ("user", query["from"]["id"])
+    return ("update", update["update_id"])
 
 
 class WebhookDispatcher:
@@ -47,6 +65,10 @@ class WebhookDispatcher:
         self.attempts = 0
         self.failures = 0
         self._task: asyncio.Task[None] | None = None
+        # Each queue with updates to send, and the task sending them one after another.
+        self._queues: dict[Hashable, deque[JSON]] = {}
+        self._senders: dict[Hashable, asyncio.Task[None]] = {}
+        self._slots = asyncio.Semaphore(self.max_connections)
         self._session: aiohttp.ClientSession | None = None
         # Workers starting together each set the webhook: one change at a time, or two of
         # them stop the same old task and each starts a new one, one of which no stop ends.
@@ -61,7 +83,10 @@ class WebhookDispatcher:
             await self._stop_task()
             self.url = url
             self.secret_token = secret_token
+            if (max_connections or 40) != self.max_connections or self._session is None:
+                await self._close_session()
             self.max_connections = max_connections or 40
+            self._slots = asyncio.Semaphore(self.max_connections)
             self.last_error_date = None
             self.last_error_message = None
             self._task = asyncio.create_task(self._run(), name="webhook-delivery")
@@ -74,6 +99,9 @@ class WebhookDispatcher:
 
     async def close(self) -> None:
         await self.clear()
+        await self._close_session()
+
+    async def _close_session(self) -> None:
         if self._session is not None:
             await self._session.close()
             self._session = None
@@ -96,37 +124,62 @@ class WebhookDispatcher:
         return info
 
     async def _stop_task(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
+        tasks = [task for task in (self._task, *self._senders.values()) if task is not None]
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
             with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+                await task
+        self._task = None
+        self._senders.clear()
+        self._queues.clear()
 
     async def _run(self) -> None:
+        """Sorts new updates into their queues and starts a sender for each queue that has
+        none; the senders deliver."""
         updates = self._world.updates
-        delay = self.retry_initial
+        sorted_up_to = 0
         while True:
-            update = updates.first()
-            if update is None:
-                await updates.wait(30.0)
-                continue
-            if await self._deliver(update):
-                updates.mark_delivered(update)
-                self._world.feed.notify()
-                delay = self.retry_initial
-            else:
-                self.failures += 1
-                self._world.feed.notify()
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, self.retry_max)
+            for update in updates.after(sorted_up_to):
+                sorted_up_to = update["update_id"]
+                key = queue_of(update)
+                self._queues.setdefault(key, deque()).append(update)
+                if key not in self._senders:
+                    self._senders[key] = asyncio.create_task(
+                        self._send_queue(key), name="webhook-queue")
+            await updates.wait(30.0)
+
+    async def _send_queue(self, key: Hashable) -> None:
+        queue = self._queues[key]
+        delay = self.retry_initial
+        try:
+            while queue:
+                update = queue[0]
+                async with self._slots:
+                    delivered = await self._deliver(update)
+                if delivered:
+                    queue.popleft()
+                    self._world.updates.mark_delivered(update)
+                    self._world.feed.notify()
+                    delay = self.retry_initial
+                else:
+                    self.failures += 1
+                    self._world.feed.notify()
+                    await asyncio.sleep(delay)
+                    delay = min(delay * 2, self.retry_max)
+        finally:
+            # Emptied (or stopped): the next update of this queue starts a new sender.
+            if self._senders.get(key) is asyncio.current_task():
+                del self._senders[key]
+                if not queue:
+                    del self._queues[key]
 
     async def _deliver(self, update: JSON) -> bool:
         if self._session is None:
-            # A connection per update, as Telegram spreads its deliveries over up to
-            # max_connections: bot processes sharing the webhook's port each get a share.
-            # Updates still go one at a time, in order.
+            # Connections are kept open and reused; bot processes sharing the webhook's port
+            # each get the connections the kernel hands them.
             self._session = aiohttp.ClientSession(
-                connector=aiohttp.TCPConnector(force_close=True))
+                connector=aiohttp.TCPConnector(limit=self.max_connections))
         headers = {"Content-Type": "application/json"}
         if self.secret_token:
             headers["X-Telegram-Bot-Api-Secret-Token"] = self.secret_token

@@ -17,6 +17,7 @@ import aiohttp
 from aiogram import Bot
 from aiohttp import web
 
+from bot.pipeline.batching import Batcher
 from bot.pipeline.looping import report_failure
 from bot.pipeline.telemetry import SILENT, Telemetry
 from bot.pipeline.trouble import UNGUARDED, Guard, pause
@@ -39,8 +40,13 @@ def incoming(raw: dict[str, Any]) -> IncomingUpdate:
 
 
 async def store(uows: UnitOfWorkFactory, timer: Clock, raws: list[dict[str, Any]]) -> int:
+    return await store_incoming(uows, timer, [incoming(raw) for raw in raws])
+
+
+async def store_incoming(uows: UnitOfWorkFactory, timer: Clock,
+                         updates: list[IncomingUpdate]) -> int:
     async with uows() as uow:
-        added = await uow.inbox.add([incoming(raw) for raw in raws], timer.now())
+        added = await uow.inbox.add(updates, timer.now())
         await uow.commit()
     return added
 
@@ -174,7 +180,11 @@ class _PollRefused(Exception):
 
 
 class WebhookReceiver:
-    """An aiohttp route Telegram POSTs updates to."""
+    """An aiohttp route Telegram POSTs updates to.
+
+    Telegram sends different chats' updates at once, over several connections. Updates that
+    arrive while a store is under way are stored together by the next one (one transaction
+    for many), and each is answered once the transaction that carried it has committed."""
 
     def __init__(self, uows: UnitOfWorkFactory, timer: Clock, secret: str,
                  on_stored: Callable[[], None], *, guard: Guard = UNGUARDED) -> None:
@@ -187,6 +197,10 @@ class WebhookReceiver:
         # Set once the platform has taken our webhook address (readiness).
         self.connected = False
         self.held = 0
+        self._stores: Batcher[IncomingUpdate] = Batcher(self._store)
+
+    async def _store(self, updates: list[IncomingUpdate]) -> None:
+        await store_incoming(self.uows, self.timer, updates)
 
     async def handle(self, request: web.Request) -> web.Response:
         given = request.headers.get(SECRET_HEADER, "").encode()
@@ -198,13 +212,12 @@ class WebhookReceiver:
             # Shutting down: Telegram keeps the update and sends it again later.
             return web.Response(status=503, text="stopping")
         try:
-            raw = await request.json()
-            int(raw["update_id"])
-        except (ValueError, KeyError, TypeError):
+            update = incoming(await request.json())
+        except (ValueError, KeyError, TypeError, AttributeError):
             log.warning("webhook call with a malformed body")
             return web.Response(status=400, text="bad update")
         try:
-            await store(self.uows, self.timer, [raw])
+            await self._stores.put(update)
         except Exception as error:
             # Not stored, so not taken: any answer but 2xx makes the platform send it again.
             self.guard.failed("webhook", error)

@@ -1,4 +1,5 @@
-"""Webhook mode: secret header, in-order delivery with retries, info, conflicts."""
+"""Webhook mode: secret header, in-order delivery with retries, chats side by side over kept
+connections, info, conflicts."""
 
 from __future__ import annotations
 
@@ -24,6 +25,14 @@ class Receiver:
     attempts: list[int] = field(default_factory=list)
     accepted: list[int] = field(default_factory=list)
     bodies: list[dict] = field(default_factory=list)
+    # Updates of this chat are answered 500 until it is cleared.
+    refuse_chat: int | None = None
+    # Updates of this chat wait here before they are answered.
+    hold_chat: int | None = None
+    release: asyncio.Event = field(default_factory=asyncio.Event)
+    accepted_texts: list[str] = field(default_factory=list)
+    # The client ports the requests came from: one per connection.
+    connections: set[int] = field(default_factory=set)
 
 
 @pytest.fixture
@@ -35,10 +44,16 @@ async def receiver() -> AsyncIterator[Receiver]:
         state.bodies.append(update)
         state.secrets.append(request.headers.get("X-Telegram-Bot-Api-Secret-Token"))
         state.attempts.append(update["update_id"])
-        if state.fail_first > 0:
-            state.fail_first -= 1
+        state.connections.add(request.transport.get_extra_info("peername")[1])
+        chat = update.get("message", {}).get("chat", {}).get("id")
+        if state.fail_first > 0 or (chat is not None and chat == state.refuse_chat):
+            state.fail_first = max(0, state.fail_first - 1)
             return web.Response(status=500)
+        if chat is not None and chat == state.hold_chat:
+            await state.release.wait()
         state.accepted.append(update["update_id"])
+        if "message" in update:
+            state.accepted_texts.append(update["message"].get("text", ""))
         if state.reply is not None:
             return web.json_response(state.reply)
         return web.Response(status=200)
@@ -73,6 +88,50 @@ async def test_failed_deliveries_are_retried_in_order(
     assert info.last_error_date is not None
     with pytest.raises(TelegramConflictError, match="can't use getUpdates method while webhook"):
         await bot.get_updates()
+
+
+async def test_a_refused_chat_holds_up_no_other_chat(
+    server: LocalBotApi, bot: Bot, scene, receiver: Receiver
+) -> None:
+    receiver.refuse_chat = scene.group
+    await bot.set_webhook(receiver.url)
+    server.open_private_chat(scene.alice)
+    await server.post_text(scene.group, scene.alice, "/one")
+    await server.post_text(scene.group, scene.alice, "/two")
+    await server.post_text(scene.alice, scene.alice, "/private")
+    await server.wait_until(lambda: True if receiver.accepted_texts else None)
+    await server.wait_until(lambda: True if len(receiver.attempts) >= 4 else None)
+    # The group's first update is retried; its second waits behind it, unsent.
+    group_ids = {body["update_id"] for body in receiver.bodies
+                 if body["message"]["chat"]["id"] == scene.group}
+    assert receiver.accepted_texts == ["/private"] and len(group_ids) == 1
+    receiver.refuse_chat = None
+    await server.wait_for_no_pending_updates(within=5)
+    assert receiver.accepted_texts == ["/private", "/one", "/two"]
+
+
+async def test_chats_are_delivered_side_by_side_over_kept_connections(
+    server: LocalBotApi, bot: Bot, scene, receiver: Receiver
+) -> None:
+    receiver.hold_chat = scene.group
+    await bot.set_webhook(receiver.url)
+    server.open_private_chat(scene.alice)
+    await server.post_text(scene.group, scene.alice, "/held")
+    await server.wait_until(lambda: True if receiver.attempts else None)
+    for text in ("/a", "/b", "/c"):
+        await server.post_text(scene.alice, scene.alice, text)
+    # The private chat's updates pass while the group's request is still open.
+    await server.wait_until(lambda: True if len(receiver.accepted_texts) == 3 else None)
+    assert receiver.accepted_texts == ["/a", "/b", "/c"]
+    receiver.release.set()
+    await server.wait_for_no_pending_updates(within=5)
+    assert receiver.accepted_texts[-1] == "/held"
+    # Two requests were in flight at once: two connections, each kept for what followed.
+    assert len(receiver.connections) == 2
+    for text in ("/d", "/e"):
+        await server.post_text(scene.alice, scene.alice, text)
+    await server.wait_for_no_pending_updates(within=5)
+    assert len(receiver.connections) == 2
 
 
 async def test_webhook_answer_can_carry_a_method_call(

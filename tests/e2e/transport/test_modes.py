@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import socket
 
@@ -74,6 +75,44 @@ async def test_webhook_refuses_a_wrong_or_missing_secret(webhook_bot, caplog):
     async with webhook_bot.app.uows(read_only=True) as uow:
         stored = (await uow.session.execute(select(InboxRow.update_id))).scalars().all()
     assert 999 not in stored
+
+
+async def test_updates_arriving_together_are_stored_together(webhook_bot):
+    """Telegram sends different chats' updates at once: those that arrive while a store is
+    under way share the next transaction, and each is answered only after its commit."""
+    from sqlalchemy import event, select
+
+    from storage.models import InboxRow
+
+    url = f"http://127.0.0.1:{webhook_bot.port}/telegram/hook"
+    headers = {"X-Telegram-Bot-Api-Secret-Token": "s3cret-for-tests"}
+    bodies = [{"update_id": 5000 + n, "message": {
+        "message_id": 9000 + n, "date": 0, "chat": {"id": GROUP, "type": "supergroup"},
+        "from": {"id": RIDER, "is_bot": False, "first_name": "x"}, "text": "下雨了"}}
+        for n in range(20)]
+    inserts: list[int] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany) -> None:
+        if statement.lstrip().upper().startswith("INSERT INTO INBOX"):
+            inserts.append(1)
+
+    engine = webhook_bot.app.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        async with aiohttp.ClientSession() as http:
+
+            async def post(body: dict) -> int:
+                async with http.post(url, json=body, headers=headers) as response:
+                    return response.status
+
+            statuses = await asyncio.gather(*(post(body) for body in bodies))
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert statuses == [200] * len(bodies)
+    async with webhook_bot.app.uows(read_only=True) as uow:
+        stored = set((await uow.session.execute(select(InboxRow.update_id))).scalars())
+    assert {body["update_id"] for body in bodies} <= stored
+    assert 1 <= len(inserts) < len(bodies) / 2, inserts
 
 
 async def test_polling_photo_download_equals_upload(liaison):
