@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import signal
 from typing import Any
@@ -35,6 +36,16 @@ def run_bot(args: argparse.Namespace) -> int:
     return asyncio.run(serve(settings))
 
 
+def settle_the_heap() -> None:
+    """Everything loaded at start (the libraries' models, the compiled statements, the
+    catalogs: some 330,000 objects) lives as long as the process. A full collection walks
+    all of them, about 0.3 s during which the loop stops and every chat waits; frozen, they
+    are left out of every later collection, which then walks only what the bot made since.
+    What start left as garbage is collected first, so nothing collectable is frozen."""
+    gc.collect()
+    gc.freeze()
+
+
 async def serve(settings: Settings) -> int:
     """Run until SIGTERM/SIGINT (exit 0), or until the bot finds it cannot recover (exit 70,
     so that systemd or Kubernetes starts it afresh)."""
@@ -52,6 +63,7 @@ async def serve(settings: Settings) -> int:
         log.exception("the bot could not start")
         await app.stop()
         return 1
+    settle_the_heap()
     try:
         stopped = asyncio.ensure_future(stop.wait())
         fatal = asyncio.ensure_future(app.fatal.wait())
