@@ -50,8 +50,27 @@ def _awaited(connection: sqlite3.Connection) -> None:
 
 def _off_the_loop(call: Callable[[], T]) -> T:
     if in_greenlet():
-        return await_only(asyncio.to_thread(call))
+        return await_only(_to_the_end(call))
     return call()  # not called from the async engine: there is no loop to keep free
+
+
+async def _to_the_end(call: Callable[[], T]) -> T:
+    """`call` in a thread, awaited to its end even when the awaiting task is cancelled.
+
+    A thread cannot be stopped, and the call uses the task's sqlite3 connection. Were the
+    cancellation to end the task at once, its session would roll back and return that
+    connection while the thread still ran in it: two threads in one sqlite3 connection
+    crash the process. The cancellation is passed on once the call has returned."""
+    running = asyncio.ensure_future(asyncio.to_thread(call))
+    cancelled = False
+    while not running.done():
+        try:
+            await asyncio.wait({running})
+        except asyncio.CancelledError:
+            cancelled = True
+    if cancelled:
+        raise asyncio.CancelledError
+    return running.result()
 
 
 def _locked(error: sqlite3.OperationalError) -> bool:

@@ -62,6 +62,46 @@ async def test_a_write_that_finds_the_database_locked_waits_without_stopping_the
         assert found.scalar_one() == 1
 
 
+async def test_a_write_cancelled_while_it_waits_in_the_thread_ends_with_the_thread(
+        sqlite_url: str) -> None:
+    # A task cancelled (a stop, a timeout) while its statement waits in a thread: the thread
+    # cannot be stopped and still holds the sqlite3 connection. Had the task ended at once,
+    # its session would roll back and return that connection while the thread still used
+    # it; two threads in one sqlite3 connection crashed the whole process (SIGSEGV).
+    other = _holding_the_write_lock(sqlite_url)
+    engine = create_engine(sqlite_url)
+    uows = UnitOfWorkFactory(session_factory(engine))
+
+    async def write() -> None:
+        async with uows() as uow:
+            await uow.session.execute(text(
+                "INSERT INTO counters (name, value) VALUES ('cancelled', 1)"))
+            await uow.commit()
+
+    try:
+        writing = asyncio.create_task(write())
+        await asyncio.sleep(0.1)  # the insert now waits for the lock, in a thread
+        writing.cancel()
+        for _ in range(10):
+            await asyncio.sleep(0.01)
+        assert not writing.done()  # it waits for the thread, not only for the loop
+        other.execute("ROLLBACK")
+        with pytest.raises(asyncio.CancelledError):
+            await asyncio.wait_for(writing, 5)
+        # The connection went back whole: the next unit of work uses it.
+        async with uows() as uow:
+            await uow.session.execute(text(
+                "INSERT INTO counters (name, value) VALUES ('after', 1)"))
+            await uow.commit()
+        async with uows() as uow:
+            found = await uow.session.execute(text(
+                "SELECT name FROM counters WHERE name IN ('cancelled', 'after')"))
+            assert found.scalars().all() == ["after"]
+    finally:
+        other.close()
+        await engine.dispose()
+
+
 async def test_a_lock_held_past_the_busy_timeout_fails_the_write(sqlite_url: str) -> None:
     other = _holding_the_write_lock(sqlite_url)
     engine = create_engine(sqlite_url)
