@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
+import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -38,6 +40,7 @@ from handlers.texts import Texts
 from storage.db import create_engine, session_factory
 from storage.migrate import upgrade
 from storage.uow import UnitOfWorkFactory
+from storage.wakeups import InboxListener
 
 log = logging.getLogger(__name__)
 
@@ -120,7 +123,12 @@ class App:
             database.url, pool_size=database.pool_size, pool_overflow=database.pool_overflow,
             statement_timeout_s=database.statement_timeout_s,
             connect_timeout_s=database.connect_timeout_s)
-        self.uows = UnitOfWorkFactory(session_factory(self.engine))
+        # On PostgreSQL other processes may share the database: each hears when another
+        # stored updates (a busy group reaches only the process holding its connection).
+        shared = self.engine.dialect.name == "postgresql"
+        self.process_name = f"{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        self.uows = UnitOfWorkFactory(session_factory(self.engine),
+                                      announce_as=self.process_name if shared else None)
         load_features()
         self.platforms = build_platforms(settings)
         if not len(self.platforms):
@@ -182,6 +190,10 @@ class App:
         workers = self.workers or (1 if self.engine.dialect.name == "sqlite" else 2)
         for index in range(workers):
             self._spawn(self.processor.run, f"inbox-{index}")
+        if shared:
+            listener = InboxListener(self.engine, self.process_name, self.processor.poke,
+                                     self.backoff.delay)
+            self._spawn(listener.run, "inbox-listener")
         self._spawn(self.sender.run, "outbox")
         self._spawn(self.media_worker.run, "media")
         self._spawn(self.document_worker.run, "documents")

@@ -23,6 +23,7 @@ from storage.repositories.refs import MessageRefRepository
 from storage.repositories.runs import JobRunRepository
 from storage.repositories.tickets import TicketRepository
 from storage.repositories.web_access import WebAccessRepository
+from storage.wakeups import announce_inbox
 
 
 class ConcurrentChange(Exception):
@@ -31,10 +32,12 @@ class ConcurrentChange(Exception):
 
 class UnitOfWork:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], read_only: bool = False,
-                 write_lock: asyncio.Lock | None = None) -> None:
+                 write_lock: asyncio.Lock | None = None, announce_as: str | None = None) -> None:
         self._sessions = sessions
         self._read_only = read_only
         self._write_lock = None if read_only else write_lock
+        # Other processes share the database: stored updates are announced to them.
+        self._announce_as = announce_as
         self.session: AsyncSession
         self._before_commit: list[Callable[[], Awaitable[None]]] = []
         # Which background workers the committed transaction gave work to (see `work`).
@@ -83,6 +86,8 @@ class UnitOfWork:
         await self.tickets.save_touched()
         await self.outbox.write_added()
         work = self._work_written()
+        if "inbox" in work and self._announce_as is not None:
+            await announce_inbox(self.session, self._announce_as)
         await self.session.commit()
         self.work = self.work | work
 
@@ -115,11 +120,16 @@ class UnitOfWorkFactory:
     process queue on a lock instead of colliding in the database, where a blocked writer
     would poll with growing sleeps."""
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], *,
+                 announce_as: str | None = None) -> None:
+        """`announce_as`: this process's name, when other processes share the database and
+        listen for stored updates (`storage/wakeups.py`; PostgreSQL)."""
         self._sessions = sessions
         bind = sessions.kw.get("bind")
         single_writer = bind is not None and bind.dialect.name == "sqlite"
         self._write_lock = asyncio.Lock() if single_writer else None
+        self._announce_as = announce_as
 
     def __call__(self, read_only: bool = False) -> UnitOfWork:
-        return UnitOfWork(self._sessions, read_only=read_only, write_lock=self._write_lock)
+        return UnitOfWork(self._sessions, read_only=read_only, write_lock=self._write_lock,
+                          announce_as=self._announce_as)

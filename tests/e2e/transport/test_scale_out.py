@@ -1,7 +1,9 @@
 """Two webhook workers on one PostgreSQL, sharing one port, take a storm of riders in one
 group between them: every report becomes one ticket with its photo, numbers are not doubled,
 and both workers handle reports (inbox lanes: one rider's updates in order, different riders'
-side by side)."""
+side by side). The group's updates all arrive through the worker holding its connection, as
+Telegram sends one chat's updates one after another; that worker announces them, and the
+other claims its share from the shared inbox (`storage/wakeups.py`)."""
 
 from __future__ import annotations
 
