@@ -83,8 +83,8 @@ class WebhookDispatcher:
             await self._stop_task()
             self.url = url
             self.secret_token = secret_token
-            if (max_connections or 40) != self.max_connections or self._session is None:
-                await self._close_session()
+            if (max_connections or 40) != self.max_connections:
+                await self._close_session()  # its connector's limit was the old one
             self.max_connections = max_connections or 40
             self._slots = asyncio.Semaphore(self.max_connections)
             self.last_error_date = None

@@ -61,9 +61,10 @@ def incoming(callback: Callback, received: datetime) -> IncomingUpdate:
     cmd = frames.EVENT_CALLBACK if not isinstance(callback, MessageCallback) else \
         frames.MSG_CALLBACK
     key = dedup_key(callback)
+    chat_id = conversation(callback)
     return IncomingUpdate(
-        update_id=update_id_of(key), dedup_key=key, chat_id=conversation(callback),
-        lane=lane_of(conversation(callback), sender(callback)),
+        update_id=update_id_of(key), dedup_key=key, chat_id=chat_id,
+        lane=lane_of(chat_id, sender(callback)),
         payload={"platform": PLATFORM, "cmd": cmd, "req_id": callback.req_id,
                  "body": callback.raw, "received": received.isoformat()},
         message_id=callback.msgid if isinstance(callback, MessageCallback) else None)
