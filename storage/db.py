@@ -93,15 +93,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
     def settings() -> None:
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
+        dbapi_connection.execute("PRAGMA journal_mode=WAL")
+        dbapi_connection.execute("PRAGMA synchronous=NORMAL")
+        dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
     # Off the loop, waiting for the lock if need be: turning WAL on takes the database for
     # itself a moment, and a new connection that found it busy would quietly stay without.
-    dbapi_connection.waiting(settings)
+    # When several processes start on a new database, one may be migrating it (holding the
+    # write lock) as another connects, and SQLite then refuses at once rather than wait.
+    dbapi_connection.waiting(settings, again_when_refused=True)
 
 
 def _sqlite_begin_immediate(connection: Any) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import time
 from collections import deque
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -135,6 +136,10 @@ class InlineCursor(_Cursor):
         return list(rows) if rows else []
 
 
+# The pause before a call SQLite refused without waiting is made again.
+AGAIN_AFTER_S = 0.05
+
+
 class InlineConnection(sqlite3.Connection):
     # How long a statement that found the database locked waits for it, in a thread.
     wait_s: float = 30.0
@@ -146,12 +151,26 @@ class InlineConnection(sqlite3.Connection):
         if self.in_transaction:
             _off_the_loop(super().commit)
 
-    def waiting(self, call: Callable[[], T]) -> T:
-        """`call` in a thread that waits up to `wait_s` for the database's lock."""
+    def waiting(self, call: Callable[[], T], *, again_when_refused: bool = False) -> T:
+        """`call` in a thread that waits up to `wait_s` for the database's lock.
+
+        SQLite does not always wait: a connection that reads while another holds the write
+        lock is refused at once when its waiting could deadlock the two (turning WAL on in a
+        database another process is migrating, say). With `again_when_refused` the call is
+        made again after a pause, until `wait_s` has passed; only for a call that leaves no
+        transaction open, so that trying again starts it afresh."""
         def wait() -> T:
             self.execute(f"PRAGMA busy_timeout={int(self.wait_s * 1000)}")
+            deadline = time.monotonic() + self.wait_s
             try:
-                return call()
+                while True:
+                    try:
+                        return call()
+                    except sqlite3.OperationalError as error:
+                        if (not again_when_refused or not _locked(error)
+                                or time.monotonic() >= deadline):
+                            raise
+                    time.sleep(AGAIN_AFTER_S)
             finally:
                 self.execute("PRAGMA busy_timeout=0")
         return _off_the_loop(wait)

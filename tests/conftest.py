@@ -7,9 +7,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from domain.clock import FakeClock
 from tests.databases import PG_URL, PostgresDatabases, SqliteTemplates, backends
+
+# Property tests say what holds, not how fast (speed is measured in the benchmarks). With
+# hypothesis's default deadline of 200 ms an example fails when it happens to be slow: the first
+# one that imports a module, or any on a machine the parallel suite keeps busy.
+hypothesis_settings.register_profile("liaison", deadline=None)
+hypothesis_settings.load_profile("liaison")
 
 TESTS = Path(__file__).resolve().parent
 ARTIFACTS = TESTS.parent / "test-artifacts"

@@ -38,16 +38,18 @@ class Budget:
         longest = max(w.seconds for w in self.windows)
         while sent and sent[0] <= now - longest:
             sent.popleft()
-        wait = 0.0
+        wait: float | None = None
         for window in self.windows:
             recent = [t for t in sent if t > now - window.seconds]
             if len(recent) + count > window.limit:
                 # The oldest messages that must leave the window before these fit.
                 surplus = len(recent) + count - window.limit
-                if surplus > len(recent):
-                    wait = max(wait, window.seconds)
-                else:
-                    wait = max(wait, recent[surplus - 1] + window.seconds - now)
-        if wait > 0:
-            raise RetryLater(round(wait + 0.05, 2), f"wecom budget of {chat} is spent")
+                until = window.seconds if surplus > len(recent) else (
+                    recent[surplus - 1] + window.seconds - now)
+                wait = max(wait or 0.0, until)
+        if wait is not None:
+            # A window that is full refuses, even when the wait works out at zero or less: a
+            # message on the window's very edge is inside by the comparison above, and the
+            # sum can round the other way.
+            raise RetryLater(round(max(wait, 0.0) + 0.05, 2), f"wecom budget of {chat} is spent")
         sent.extend([now] * count)

@@ -136,3 +136,27 @@ async def test_rows_read_stay_readable_after_the_transaction_ends(sqlite_url: st
             assert [n async for n in streamed.scalars()] == [1, 2, 3]
     finally:
         await engine.dispose()
+
+
+async def test_a_new_connection_turns_wal_on_while_another_process_migrates(
+        tmp_path: Path) -> None:
+    # Several processes starting on a new database: one migrates it (in a write transaction,
+    # the file not yet in WAL mode) as another connects. SQLite refuses that connection's
+    # switch to WAL at once, without waiting its busy timeout, since waiting could deadlock
+    # the two; the connection used to fail, and the process with it.
+    path = tmp_path / "new.db"
+    migrating = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    migrating.execute("CREATE TABLE first (x)")
+    migrating.execute("BEGIN IMMEDIATE")
+    migrating.execute("INSERT INTO first VALUES (1)")
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    loop = asyncio.get_running_loop()
+    loop.call_later(0.3, migrating.execute, "COMMIT")
+    try:
+        async with engine.connect() as conn:
+            mode = (await conn.execute(text("PRAGMA journal_mode"))).scalar_one()
+            count = (await conn.execute(text("SELECT count(*) FROM first"))).scalar_one()
+    finally:
+        migrating.close()
+        await engine.dispose()
+    assert (mode, count) == ("wal", 1)
