@@ -61,8 +61,12 @@ async def _to_the_end(call: Callable[[], T]) -> T:
     A thread cannot be stopped, and the call uses the task's sqlite3 connection. Were the
     cancellation to end the task at once, its session would roll back and return that
     connection while the thread still ran in it: two threads in one sqlite3 connection
-    crash the process. The cancellation is passed on once the call has returned."""
-    running = asyncio.ensure_future(asyncio.to_thread(call))
+    crash the process. The cancellation is passed on once the call has returned.
+
+    The call's future is the executor's own, not a task: a loop's teardown cancels every
+    task, and a task around the call (`asyncio.to_thread`) then said it was done while the
+    thread ran on."""
+    running = asyncio.get_running_loop().run_in_executor(None, call)
     cancelled = False
     while not running.done():
         try:

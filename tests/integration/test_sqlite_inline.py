@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import make_url, text
 
 from storage.db import create_engine, session_factory
+from storage.sqlite_inline import InlineConnection
 from storage.uow import UnitOfWorkFactory
 from tests.databases import SqliteTemplates
 
@@ -160,3 +161,46 @@ async def test_a_new_connection_turns_wal_on_while_another_process_migrates(
         migrating.close()
         await engine.dispose()
     assert (mode, count) == ("wal", 1)
+
+
+
+async def test_a_write_ends_with_its_thread_when_every_task_is_cancelled(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A loop's teardown cancels every task, not only the one that waits: the helper task
+    # that ran the thread call was cancelled too, said it was done while the thread still
+    # waited for the lock, and the unit of work closed the sqlite3 connection under the
+    # thread. A test worker died of SIGSEGV this way.
+    other = _holding_the_write_lock(sqlite_url)
+    released = asyncio.Event()
+    closed_under_the_thread: list[bool] = []
+    close = InlineConnection.close
+
+    def noting_close(self: InlineConnection) -> None:
+        closed_under_the_thread.append(not released.is_set())
+        close(self)
+
+    monkeypatch.setattr(InlineConnection, "close", noting_close)
+    engine = create_engine(sqlite_url)
+    uows = UnitOfWorkFactory(session_factory(engine))
+
+    async def write() -> None:
+        async with uows() as uow:
+            await uow.session.execute(text(
+                "INSERT INTO counters (name, value) VALUES ('torn down', 1)"))
+            await uow.commit()
+
+    try:
+        writing = asyncio.create_task(write())
+        await asyncio.sleep(0.1)  # the insert now waits for the lock, in a thread
+        for task in asyncio.all_tasks():
+            if task is not asyncio.current_task():
+                task.cancel()
+        await asyncio.sleep(0.1)
+        other.execute("ROLLBACK")
+        released.set()
+        with pytest.raises(asyncio.CancelledError):
+            await asyncio.wait_for(writing, 5)
+    finally:
+        other.close()
+        await engine.dispose()
+    assert True not in closed_under_the_thread
