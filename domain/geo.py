@@ -3,7 +3,7 @@
 Geohash cells let storage find nearby tickets with an indexed prefix match instead of
 computing distances over every row: store each ticket's full-precision hash, then query
 `hash LIKE cell || '%'` for every cell returned by `cells_covering`, and confirm the
-candidates with `haversine_m`.
+candidates with `great_circle_m`.
 """
 
 from __future__ import annotations
@@ -60,15 +60,19 @@ def validate_coordinates(lat: float, lon: float) -> tuple[float, float]:
     return flat, flon
 
 
-def haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def great_circle_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance in metres on the mean-radius sphere."""
+    # The angle as atan2 of its sine and cosine (Vincenty's formula on a sphere): as exact for
+    # points a metre apart as the haversine, and unlike it still exact near the antipode,
+    # where the haversine's 1 - a loses the digits that matter.
     phi1, phi2 = math.radians(lat1), math.radians(lat2)
-    dphi = phi2 - phi1
     dlam = math.radians(lon2 - lon1)
-    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlam / 2) ** 2
-    # Rounding can push `a` a hair outside [0, 1] for antipodal or identical points.
-    a = min(1.0, max(0.0, a))
-    return 2 * EARTH_RADIUS_M * math.atan2(math.sqrt(a), math.sqrt(1 - a))
+    sin1, cos1, sin2, cos2 = math.sin(phi1), math.cos(phi1), math.sin(phi2), math.cos(phi2)
+    cos_dlam = math.cos(dlam)
+    across = cos2 * math.sin(dlam)
+    along = cos1 * sin2 - sin1 * cos2 * cos_dlam
+    return EARTH_RADIUS_M * math.atan2(math.hypot(across, along),
+                                       sin1 * sin2 + cos1 * cos2 * cos_dlam)
 
 
 # --- geohash -----------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from enum import StrEnum
 import numpy as np
 import prcoords
 
-from domain.geo import haversine_m
+from domain.geo import great_circle_m
 from domain.opening_hours import OpeningHours
 
 # The fixed vocabulary of what a station offers, with its icon; names are in the catalogs
@@ -102,7 +102,7 @@ class StationIndex:
             picked = np.argpartition(-closeness, count - 1)[:count].tolist()
         else:
             picked = list(range(len(self.stations)))
-        found = [Nearby(self.stations[i], haversine_m(lat, lon, self.stations[i].lat,
+        found = [Nearby(self.stations[i], great_circle_m(lat, lon, self.stations[i].lat,
                                                       self.stations[i].lon))
                  for i in picked]
         return sorted(found, key=lambda near: (near.distance_m, near.station.name))

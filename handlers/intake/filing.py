@@ -140,7 +140,7 @@ async def open_duplicate(ctx: Context, category: str, lat: float, lon: float) ->
     for row in rows:
         if row.lat is None or row.lon is None:
             continue
-        distance = geo.haversine_m(lat, lon, row.lat, row.lon)
+        distance = geo.great_circle_m(lat, lon, row.lat, row.lon)
         if distance <= best:
             nearest, best = row.number, distance
     if nearest is None:

@@ -70,9 +70,9 @@ async def _duplicate_choices(ctx: Context, ticket: Ticket, operation: Operation)
     rows = await ctx.uow.tickets.find_open_nearby(ticket.category_id, lat, lon,
                                                   DUPLICATE_RADIUS_M)
     near = sorted(
-        (geo.haversine_m(lat, lon, r.lat, r.lon), r.number) for r in rows
+        (geo.great_circle_m(lat, lon, r.lat, r.lon), r.number) for r in rows
         if r.number != ticket.number and r.lat is not None and r.lon is not None
-        and geo.haversine_m(lat, lon, r.lat, r.lon) <= DUPLICATE_RADIUS_M
+        and geo.great_circle_m(lat, lon, r.lat, r.lon) <= DUPLICATE_RADIUS_M
     )[:DUPLICATE_CHOICES]
     texts = ctx.texts
     return [

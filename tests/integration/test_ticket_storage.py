@@ -74,7 +74,7 @@ async def test_nearby_open_tickets_by_cell_ranges(uows, clock):
     await file_ticket(uows, clock, 39.92, 116.47, category="water")
     async with uows() as uow:
         rows = await uow.tickets.find_open_nearby("road", 39.92, 116.47, 50)
-    near = [r.number for r in rows if geo.haversine_m(39.92, 116.47, r.lat, r.lon) <= 50]
+    near = [r.number for r in rows if geo.great_circle_m(39.92, 116.47, r.lat, r.lon) <= 50]
     assert near == [1, 2]
     assert 3 not in [r.number for r in rows]
 

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from domain.geo import haversine_m
+from domain.geo import great_circle_m
 from domain.opening_hours import OpeningHours
 from domain.stations import Station, StationIndex, to_wgs84
 from handlers.stations.render import distance, nearby_text
@@ -28,7 +28,7 @@ def station(name: str, lat: float, lon: float, hours: str = "24h") -> Station:
 def test_the_nearest_are_the_nearest(spots, here, count):
     index = StationIndex([station(f"s{i}", lat, lon) for i, (lat, lon) in enumerate(spots)])
     found = index.nearest(*here, count)
-    expected = sorted(haversine_m(*here, lat, lon) for lat, lon in spots)[:count]
+    expected = sorted(great_circle_m(*here, lat, lon) for lat, lon in spots)[:count]
     assert len(found) == min(count, len(spots))
     assert [round(n.distance_m, 6) for n in found] == [round(d, 6) for d in expected]
 
@@ -44,8 +44,8 @@ def test_gcj02_positions_come_back_to_wgs84():
     # The published offset around Beijing is a few hundred metres.
     gcj = (39.922805, 116.477314)
     lat, lon = to_wgs84(*gcj, "gcj02")
-    assert haversine_m(lat, lon, *wgs) < 1.0
-    assert 400 < haversine_m(*gcj, *wgs) < 700
+    assert great_circle_m(lat, lon, *wgs) < 1.0
+    assert 400 < great_circle_m(*gcj, *wgs) < 700
     assert to_wgs84(*wgs, "wgs84") == wgs
     assert to_wgs84(48.85, 2.35, "gcj02") == (48.85, 2.35), "no shift outside China"
 

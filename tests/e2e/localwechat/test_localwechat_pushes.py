@@ -18,7 +18,7 @@ from bot.wechat.xml import (
     TextPush,
     text_reply,
 )
-from domain.geo import haversine_m
+from domain.geo import great_circle_m
 
 from .conftest import Setup
 
@@ -59,8 +59,8 @@ async def test_photo_then_location_arrive_sealed_and_parse(wx: Setup) -> None:
     assert isinstance(place, LocationPush) and place.label == "天安门东"
     assert image.msg_id != place.msg_id
     # WeChat sent GCJ-02; shifted back it is the rider's position again.
-    assert haversine_m(place.lat, place.lon, 39.9087, 116.3975) > 100
-    assert haversine_m(*wechat_to_wgs84(place.lat, place.lon), 39.9087, 116.3975) < 1.0
+    assert great_circle_m(place.lat, place.lon, 39.9087, 116.3975) > 100
+    assert great_circle_m(*wechat_to_wgs84(place.lat, place.lon), 39.9087, 116.3975) < 1.0
     # the photo behind the MediaId is the rider's
     media = await wx.api.get_media(image.media_id)
     assert media.data == photo and media.content_type == "image/jpeg"

@@ -5,7 +5,7 @@ Telegram, and a report within 50 m of another joins it whichever platform each c
 from __future__ import annotations
 
 from bot.wechat.datum import wgs84_to_wechat
-from domain.geo import haversine_m
+from domain.geo import great_circle_m
 from tests.e2e.harness import GROUP, jpeg
 from tests.e2e.harness import RIDER as TG_RIDER
 
@@ -36,7 +36,7 @@ async def test_a_point_near_the_boundary_routes_the_same_from_both_platforms(wec
     await report(wechat, RIDER, "路灯坏了", JUST_INSIDE)  # about 85 m east, over the edge
     assert await department_of(wechat, 2) == "donghu-volunteers"
     ticket = await wechat.ticket(2)
-    assert haversine_m(ticket.location.lat, ticket.location.lon, *JUST_INSIDE) < 1.0
+    assert great_circle_m(ticket.location.lat, ticket.location.lon, *JUST_INSIDE) < 1.0
 
 
 async def test_a_report_within_50_m_joins_across_platforms(wechat):
