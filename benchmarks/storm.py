@@ -216,6 +216,15 @@ class Outcome:
 
 
 async def storm_rows(database: str, url: str, reports: int) -> list[Row]:
+    ours, bare = await _storm(url, reports, beside_bare=True)
+    assert bare is not None
+    return _rows(database, reports, ours, bare)
+
+
+async def _storm(url: str, reports: int, *, rate: float | None = None,
+                 beside_bare: bool = False) -> tuple[Outcome, Outcome | None]:
+    """Our bot's run of the storm (a burst, or `rate` reports a second), after the bare
+    bot's on the same server when `beside_bare`."""
     with tempfile.TemporaryDirectory() as workdir:
         # The server keeps no flood limits: the bot, not the platform, is what is timed.
         harness = Harness(url, Path(workdir), FakeClock(NOW),
@@ -226,38 +235,22 @@ async def storm_rows(database: str, url: str, reports: int) -> list[Row]:
         try:
             riders = populate(harness, reports)
             photo = jpeg()
-            bare = await bare_bot(harness, riders, photo)
+            bare = await bare_bot(harness, riders, photo) if beside_bare else None
             harness.settings = test_settings(url, Path(workdir) / "media", server.base_url)
             sql.attach()
             await harness.start_bot()
             assert harness.app is not None
             sql.engine = harness.app.engine
-            ours = await liaison_bot(harness, url, riders, photo, sql)
+            ours = await liaison_bot(harness, url, riders, photo, sql, rate=rate)
         finally:
             await harness.stop()
             sql.detach()
-    return _rows(database, reports, ours, bare)
+    return ours, bare
 
 
 async def steady_rows(database: str, url: str, rate: float, reports: int) -> list[Row]:
     """The same reports posted `rate` a second, no bare bot beside them."""
-    with tempfile.TemporaryDirectory() as workdir:
-        harness = Harness(url, Path(workdir), FakeClock(NOW),
-                          server_limits=FloodLimits.unlimited())
-        sql = SqlCount(kinds=Counter() if os.environ.get("STORM_STATEMENTS") else None)
-        await harness.server.start()
-        try:
-            riders = populate(harness, reports)
-            harness.settings = test_settings(url, Path(workdir) / "media",
-                                             harness.server.base_url)
-            sql.attach()
-            await harness.start_bot()
-            assert harness.app is not None
-            sql.engine = harness.app.engine
-            ours = await liaison_bot(harness, url, riders, jpeg(), sql, rate=rate)
-        finally:
-            await harness.stop()
-            sql.detach()
+    ours, _ = await _storm(url, reports, rate=rate)
     c50, c99 = latencies_ms(ours.committed)
     d50, d99 = latencies_ms(ours.delivered)
     # The posting takes reports ÷ rate seconds whatever the bot does; the share of one core

@@ -83,9 +83,10 @@ class WebhookDispatcher:
             await self._stop_task()
             self.url = url
             self.secret_token = secret_token
-            if (max_connections or 40) != self.max_connections:
+            wanted = max_connections or 40
+            if wanted != self.max_connections:
                 await self._close_session()  # its connector's limit was the old one
-            self.max_connections = max_connections or 40
+            self.max_connections = wanted
             self._slots = asyncio.Semaphore(self.max_connections)
             self.last_error_date = None
             self.last_error_message = None

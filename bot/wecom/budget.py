@@ -38,18 +38,18 @@ class Budget:
         longest = max(w.seconds for w in self.windows)
         while sent and sent[0] <= now - longest:
             sent.popleft()
-        wait: float | None = None
+        waits = []
         for window in self.windows:
             recent = [t for t in sent if t > now - window.seconds]
-            if len(recent) + count > window.limit:
+            surplus = len(recent) + count - window.limit
+            if surplus > 0:
                 # The oldest messages that must leave the window before these fit.
-                surplus = len(recent) + count - window.limit
-                until = window.seconds if surplus > len(recent) else (
-                    recent[surplus - 1] + window.seconds - now)
-                wait = max(wait or 0.0, until)
-        if wait is not None:
+                waits.append(window.seconds if surplus > len(recent) else
+                             recent[surplus - 1] + window.seconds - now)
+        if waits:
             # A window that is full refuses, even when the wait works out at zero or less: a
             # message on the window's very edge is inside by the comparison above, and the
             # sum can round the other way.
-            raise RetryLater(round(max(wait, 0.0) + 0.05, 2), f"wecom budget of {chat} is spent")
+            raise RetryLater(round(max(0.0, *waits) + 0.05, 2),
+                             f"wecom budget of {chat} is spent")
         sent.extend([now] * count)

@@ -25,6 +25,14 @@ def _holding_the_write_lock(url: str) -> sqlite3.Connection:
     return other
 
 
+async def _count(uows: UnitOfWorkFactory, name: str) -> None:
+    """One unit of work that writes a counter named `name`."""
+    async with uows() as uow:
+        await uow.session.execute(text(
+            "INSERT INTO counters (name, value) VALUES (:name, 1)"), {"name": name})
+        await uow.commit()
+
+
 @pytest.fixture
 def sqlite_url(tmp_path: Path, sqlite_templates: SqliteTemplates) -> str:
     return sqlite_templates.migrated(tmp_path / "liaison.db")
@@ -39,14 +47,8 @@ async def test_a_write_that_finds_the_database_locked_waits_without_stopping_the
     uows = UnitOfWorkFactory(session_factory(engine))
     turns = 0
 
-    async def write() -> None:
-        async with uows() as uow:
-            await uow.session.execute(text(
-                "INSERT INTO counters (name, value) VALUES ('waited', 1)"))
-            await uow.commit()
-
     try:
-        writing = asyncio.create_task(write())
+        writing = asyncio.create_task(_count(uows, "waited"))
         for _ in range(20):
             await asyncio.sleep(0.01)
             turns += 1
@@ -73,14 +75,8 @@ async def test_a_write_cancelled_while_it_waits_in_the_thread_ends_with_the_thre
     engine = create_engine(sqlite_url)
     uows = UnitOfWorkFactory(session_factory(engine))
 
-    async def write() -> None:
-        async with uows() as uow:
-            await uow.session.execute(text(
-                "INSERT INTO counters (name, value) VALUES ('cancelled', 1)"))
-            await uow.commit()
-
     try:
-        writing = asyncio.create_task(write())
+        writing = asyncio.create_task(_count(uows, "cancelled"))
         await asyncio.sleep(0.1)  # the insert now waits for the lock, in a thread
         writing.cancel()
         for _ in range(10):
@@ -90,10 +86,7 @@ async def test_a_write_cancelled_while_it_waits_in_the_thread_ends_with_the_thre
         with pytest.raises(asyncio.CancelledError):
             await asyncio.wait_for(writing, 5)
         # The connection went back whole: the next unit of work uses it.
-        async with uows() as uow:
-            await uow.session.execute(text(
-                "INSERT INTO counters (name, value) VALUES ('after', 1)"))
-            await uow.commit()
+        await _count(uows, "after")
         async with uows() as uow:
             found = await uow.session.execute(text(
                 "SELECT name FROM counters WHERE name IN ('cancelled', 'after')"))
@@ -113,10 +106,7 @@ async def test_a_lock_held_past_the_busy_timeout_fails_the_write(sqlite_url: str
             raw = await conn.get_raw_connection()
             raw.driver_connection.wait_s = 0.2
         with pytest.raises(Exception, match="locked"):
-            async with uows() as uow:
-                await uow.session.execute(text(
-                    "INSERT INTO counters (name, value) VALUES ('never', 1)"))
-                await uow.commit()
+            await _count(uows, "never")
     finally:
         other.execute("ROLLBACK")
         other.close()
@@ -183,14 +173,8 @@ async def test_a_write_ends_with_its_thread_when_every_task_is_cancelled(
     engine = create_engine(sqlite_url)
     uows = UnitOfWorkFactory(session_factory(engine))
 
-    async def write() -> None:
-        async with uows() as uow:
-            await uow.session.execute(text(
-                "INSERT INTO counters (name, value) VALUES ('torn down', 1)"))
-            await uow.commit()
-
     try:
-        writing = asyncio.create_task(write())
+        writing = asyncio.create_task(_count(uows, "torn down"))
         await asyncio.sleep(0.1)  # the insert now waits for the lock, in a thread
         for task in asyncio.all_tasks():
             if task is not asyncio.current_task():
